@@ -421,7 +421,8 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
             if (k + d.len()) % 5 == 4 && *t != "INQUEUECALL" {
                 continue;
             }
-            let name = format!("{d} – {}", ["Main", "In-Queue", "Email", "Email Queue", "SMS", "Messaging Queue",
+            // Flow names cannot contain a slash.
+            let name = format!("{} – {}", d.replace(" / ", " & "), ["Main", "In-Queue", "Email", "Email Queue", "SMS", "Messaging Queue",
                 "Shared Module", "Outbound", "Bot", "Workflow"][k]);
             let div = s.pick(&divs).clone();
             let id = s.create(Kind::Flows, json!({"name": name, "type": t, "division": {"id": div}}))?;

@@ -211,16 +211,12 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         return error_response(&ApiError::not_found(), &ctx);
     };
     let key = format!("{method} {template}");
-    let mut token_label = None;
-    let mut client = None;
-    let mut org_for_faults = None;
-    // Identify the caller first (without failing) so faults can be scoped to an org.
-    if let Some(t) = bearer(&headers) {
-        let st = shared.lock();
-        if let Some(info) = st.tokens.get(t) {
-            org_for_faults = Some(info.org.clone());
-        }
-    }
+    // Identify the caller first (without failing) so that faults can be scoped to an org and
+    // every request, injected failures included, is counted against its token and client.
+    let caller = bearer(&headers).and_then(|t| shared.lock().tokens.get(t).cloned());
+    let mut token_label = caller.as_ref().map(|i| format!("{}#{}", i.org, i.ordinal));
+    let mut client = caller.as_ref().map(|i| i.client_id.clone());
+    let org_for_faults = caller.as_ref().map(|i| i.org.clone());
     let effect = shared.faults.check(&key, org_for_faults.as_deref());
     if effect.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(effect.latency_ms)).await;

@@ -1,1 +1,14 @@
+//! Integration tests: every endpoint family over real HTTP on 127.0.0.1.
 
+mod common;
+
+mod auth;
+mod errors;
+mod org_and_divisions;
+mod paging;
+mod persistence;
+mod routing;
+mod architect;
+mod telephony;
+mod traffic;
+mod seeds;
