@@ -18,12 +18,20 @@ use crate::server::{Counters, Shared, json_response};
 use crate::state::State;
 use crate::time::{iso, parse_iso};
 
-pub fn handle(shared: &Shared, method: &str, path: &str, _q: &Query, body: &Bytes, ctx: &str) -> Response<Body> {
+pub fn handle(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    _q: &Query,
+    body: &Bytes,
+    ctx: &str,
+) -> Response<Body> {
     let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
     let parsed: Result<Value, ApiError> = if body.iter().all(u8::is_ascii_whitespace) {
         Ok(Value::Null)
     } else {
-        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))
+        serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))
     };
     let result = parsed.and_then(|b| route(shared, method, &segs, &b));
     match result {
@@ -35,8 +43,10 @@ pub fn handle(shared: &Shared, method: &str, path: &str, _q: &Query, body: &Byte
 fn route(shared: &Shared, method: &str, segs: &[&str], body: &Value) -> ApiResult<Value> {
     match (method, segs) {
         ("GET", ["info"]) => Ok(info(shared)),
-        ("GET", ["counters"]) => Ok(serde_json::to_value(shared.counters.lock().expect("counters").clone())
-            .unwrap_or_default()),
+        ("GET", ["counters"]) => Ok(serde_json::to_value(
+            shared.counters.lock().expect("counters").clone(),
+        )
+        .unwrap_or_default()),
         ("DELETE", ["counters"]) => {
             *shared.counters.lock().expect("counters") = Counters::default();
             Ok(json!({"reset": true}))
@@ -54,14 +64,19 @@ fn route(shared: &Shared, method: &str, segs: &[&str], body: &Value) -> ApiResul
         ("GET", ["clock"]) => Ok(clock(shared)),
         ("PUT", ["clock"]) => {
             if let Some(now) = body.get("now").and_then(Value::as_str) {
-                let at = parse_iso(now).ok_or_else(|| ApiError::bad_request("now must be an ISO-8601 date-time"))?;
+                let at = parse_iso(now)
+                    .ok_or_else(|| ApiError::bad_request("now must be an ISO-8601 date-time"))?;
                 shared.clock.set_now(at);
             } else if let Some(off) = body.get("offset_seconds").and_then(Value::as_i64) {
                 shared.clock.set_offset_ms(off * 1000);
             } else if let Some(adv) = body.get("advance_seconds").and_then(Value::as_i64) {
-                shared.clock.set_offset_ms(shared.clock.offset_ms() + adv * 1000);
+                shared
+                    .clock
+                    .set_offset_ms(shared.clock.offset_ms() + adv * 1000);
             } else {
-                return Err(ApiError::bad_request("give now, offset_seconds or advance_seconds"));
+                return Err(ApiError::bad_request(
+                    "give now, offset_seconds or advance_seconds",
+                ));
             }
             Ok(clock(shared))
         }
@@ -73,15 +88,19 @@ fn route(shared: &Shared, method: &str, segs: &[&str], body: &Value) -> ApiResul
         ("PUT", ["rate-limits"]) => {
             let mut l = serde_json::to_value(shared.limiter.limits()).unwrap_or_default();
             merge_patch(&mut l, body);
-            let l: RateLimits =
-                serde_json::from_value(l).map_err(|e| ApiError::bad_request(format!("invalid rate limits: {e}")))?;
+            let l: RateLimits = serde_json::from_value(l)
+                .map_err(|e| ApiError::bad_request(format!("invalid rate limits: {e}")))?;
             shared.limiter.set_limits(l);
             shared.update_config(|c| c.rate_limits = l);
             Ok(json!(l))
         }
         ("PUT", ["orgs", org, "permissions"]) => {
             let perms: Option<Vec<String>> = serde_json::from_value(body["permissions"].clone())
-                .map_err(|e| ApiError::bad_request(format!("permissions must be a list of strings or null: {e}")))?;
+                .map_err(|e| {
+                    ApiError::bad_request(format!(
+                        "permissions must be a list of strings or null: {e}"
+                    ))
+                })?;
             let mut st = shared.lock();
             let o = st.orgs.get_mut(*org).ok_or_else(ApiError::not_found)?;
             o.permissions = perms.clone();
@@ -99,7 +118,10 @@ fn info(shared: &Shared) -> Value {
         .orgs
         .values()
         .map(|o| {
-            (o.name.clone(), json!({"client_id": o.client_id, "client_secret": o.client_secret, "org_id": o.id}))
+            (
+                o.name.clone(),
+                json!({"client_id": o.client_id, "client_secret": o.client_secret, "org_id": o.id}),
+            )
         })
         .collect();
     json!({"base_url": shared.base_url.get(), "orgs": orgs})
@@ -137,7 +159,11 @@ fn ui_edit(shared: &Shared, org_name: &str, edit: &Value) -> ApiResult<Value> {
     let now = shared.clock.now_ms();
     let mut st = shared.lock();
     let org = st.org(org_name)?;
-    let actor = Actor { user_id: org.ui_user_id.clone(), client_id: "genesys-cloud-ui".into(), ui: true };
+    let actor = Actor {
+        user_id: org.ui_user_id.clone(),
+        client_id: "genesys-cloud-ui".into(),
+        ui: true,
+    };
     let op = edit["op"].as_str().unwrap_or("update");
     let kind_name = edit["kind"].as_str().unwrap_or_default();
     if kind_name == "administration/org-settings" {
@@ -171,7 +197,10 @@ fn ui_edit(shared: &Shared, org_name: &str, edit: &Value) -> ApiResult<Value> {
                 st.commit(org_name, changes)?;
                 return Ok(json!({"deleted": id}));
             }
-            let opts = RenderOpts { properties: true, object_counts: false };
+            let opts = RenderOpts {
+                properties: true,
+                object_counts: false,
+            };
             let mut next = crud::render(org, kind, crud::find(org, kind, &id)?, now, opts);
             merge_patch(&mut next, &edit["set"]);
             let changes = match kind {
@@ -181,7 +210,9 @@ fn ui_edit(shared: &Shared, org_name: &str, edit: &Value) -> ApiResult<Value> {
             st.commit(org_name, changes)?;
             rendered(&st, org_name, kind, &id, now)
         }
-        other => Err(ApiError::bad_request(format!("unknown op '{other}' (create, update or delete)"))),
+        other => Err(ApiError::bad_request(format!(
+            "unknown op '{other}' (create, update or delete)"
+        ))),
     }
 }
 
@@ -189,7 +220,9 @@ fn target(org: &crate::state::Org, kind: Kind, edit: &Value) -> ApiResult<String
     if let Some(id) = edit["id"].as_str() {
         return Ok(id.to_string());
     }
-    let name = edit["name"].as_str().ok_or_else(|| ApiError::bad_request("give the object's id or name"))?;
+    let name = edit["name"]
+        .as_str()
+        .ok_or_else(|| ApiError::bad_request("give the object's id or name"))?;
     let matches: Vec<&Value> = org
         .coll(kind)
         .values()
@@ -198,12 +231,23 @@ fn target(org: &crate::state::Org, kind: Kind, edit: &Value) -> ApiResult<String
     match matches.as_slice() {
         [one] => Ok(one["id"].as_str().unwrap_or_default().to_string()),
         [] => Err(ApiError::not_found().with_entity("", Some(name))),
-        _ => Err(ApiError::bad_request(format!("'{name}' is ambiguous: give its id or type"))),
+        _ => Err(ApiError::bad_request(format!(
+            "'{name}' is ambiguous: give its id or type"
+        ))),
     }
 }
 
 fn rendered(st: &State, org: &str, kind: Kind, id: &str, now: i64) -> ApiResult<Value> {
     let org = st.org(org)?;
-    let opts = RenderOpts { properties: true, object_counts: false };
-    Ok(crud::render(org, kind, crud::find(org, kind, id)?, now, opts))
+    let opts = RenderOpts {
+        properties: true,
+        object_counts: false,
+    };
+    Ok(crud::render(
+        org,
+        kind,
+        crud::find(org, kind, id)?,
+        now,
+        opts,
+    ))
 }

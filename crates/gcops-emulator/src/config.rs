@@ -28,7 +28,9 @@ impl std::str::FromStr for SeedSize {
             "empty" => Ok(SeedSize::Empty),
             "small" => Ok(SeedSize::Small),
             "large" => Ok(SeedSize::Large),
-            other => Err(format!("unknown seed size '{other}' (expected empty, small or large)")),
+            other => Err(format!(
+                "unknown seed size '{other}' (expected empty, small or large)"
+            )),
         }
     }
 }
@@ -48,7 +50,12 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        RateLimits { token_per_minute: 300, client_per_minute: 3000, time_scale: 1.0, enabled: true }
+        RateLimits {
+            token_per_minute: 300,
+            client_per_minute: 3000,
+            time_scale: 1.0,
+            enabled: true,
+        }
     }
 }
 
@@ -74,7 +81,11 @@ pub struct PageLimits {
 
 impl Default for PageLimits {
     fn default() -> Self {
-        PageLimits { default_max: 500, per_kind: BTreeMap::new(), over_limit: OverLimit::Reject }
+        PageLimits {
+            default_max: 500,
+            per_kind: BTreeMap::new(),
+            over_limit: OverLimit::Reject,
+        }
     }
 }
 

@@ -82,8 +82,9 @@ pub fn render(org: &Org, kind: Kind, stored: &Value, now: Millis, opts: RenderOp
             let users = members
                 .map(|a| a.iter().filter(|m| m["memberBy"] == "user").count())
                 .unwrap_or(0);
-            let joined =
-                members.map(|a| a.iter().filter(|m| m["joined"] == json!(true)).count()).unwrap_or(0);
+            let joined = members
+                .map(|a| a.iter().filter(|m| m["joined"] == json!(true)).count())
+                .unwrap_or(0);
             m.insert("memberCount".into(), json!(total));
             m.insert("userMemberCount".into(), json!(users));
             m.insert("joinedMemberCount".into(), json!(joined));
@@ -112,7 +113,10 @@ pub fn render(org: &Org, kind: Kind, stored: &Value, now: Millis, opts: RenderOp
             m.remove("properties");
         }
         Kind::Divisions if opts.object_counts => {
-            m.insert("objectCounts".into(), Value::Object(object_counts(org, &id)));
+            m.insert(
+                "objectCounts".into(),
+                Value::Object(object_counts(org, &id)),
+            );
         }
         Kind::Flows => {
             if let Some(client) = stored["__lockedClient"].as_str() {
@@ -137,7 +141,11 @@ fn object_counts(org: &Org, division: &str) -> Map<String, Value> {
         (Kind::Skills, "ROUTINGSKILL"),
         (Kind::WrapupCodes, "ROUTINGWRAPUPCODE"),
     ] {
-        let n = org.coll(kind).values().filter(|o| o["division"]["id"] == division).count();
+        let n = org
+            .coll(kind)
+            .values()
+            .filter(|o| o["division"]["id"] == division)
+            .count();
         if n > 0 {
             counts.insert(label.into(), json!(n));
         }
@@ -179,12 +187,22 @@ pub fn page_params(
     let size = q.int("pageSize", 25)?;
     let number = q.int("pageNumber", 1)?;
     if size < 1 {
-        return Err(ApiError::new(400, "invalid.value", "pageSize must be at least 1.")
-            .with_detail("invalid.value", "pageSize", None));
+        return Err(
+            ApiError::new(400, "invalid.value", "pageSize must be at least 1.").with_detail(
+                "invalid.value",
+                "pageSize",
+                None,
+            ),
+        );
     }
     if number < 1 {
-        return Err(ApiError::new(400, "invalid.value", "pageNumber must be at least 1.")
-            .with_detail("invalid.value", "pageNumber", None));
+        return Err(
+            ApiError::new(400, "invalid.value", "pageNumber must be at least 1.").with_detail(
+                "invalid.value",
+                "pageNumber",
+                None,
+            ),
+        );
     }
     let size = if size > max as i64 {
         match cfg.page_limits.over_limit {
@@ -240,7 +258,8 @@ pub fn envelope(
 fn by_name(a: &Value, b: &Value) -> Ordering {
     let an = a["name"].as_str().unwrap_or_default().to_lowercase();
     let bn = b["name"].as_str().unwrap_or_default().to_lowercase();
-    an.cmp(&bn).then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    an.cmp(&bn)
+        .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
 }
 
 /// GET on a collection.
@@ -253,8 +272,14 @@ pub fn list(
     parent: Option<&str>,
 ) -> ApiResult<Value> {
     let d = def(kind);
-    let filter = cfg.name_filters.get(d.name).copied().unwrap_or(d.name_filter);
-    let name = q.get("name").filter(|n| !n.is_empty() && filter != NameFilter::None);
+    let filter = cfg
+        .name_filters
+        .get(d.name)
+        .copied()
+        .unwrap_or(d.name_filter);
+    let name = q
+        .get("name")
+        .filter(|n| !n.is_empty() && filter != NameFilter::None);
     let ids = q.all("id");
     let divisions = q.all("divisionId");
     let types: Vec<String> = q.all("type").iter().map(|t| t.to_uppercase()).collect();
@@ -263,14 +288,23 @@ pub fn list(
         .coll(kind)
         .values()
         .filter(|o| parent.is_none_or(|p| o["__site"] == p))
-        .filter(|o| name.is_none_or(|n| name_matches(filter, n, o["name"].as_str().unwrap_or_default())))
+        .filter(|o| {
+            name.is_none_or(|n| name_matches(filter, n, o["name"].as_str().unwrap_or_default()))
+        })
         .filter(|o| ids.is_empty() || ids.iter().any(|i| o["id"] == i.as_str()))
-        .filter(|o| divisions.is_empty() || divisions.iter().any(|i| o["division"]["id"] == i.as_str()))
-        .filter(|o| kind != Kind::Flows || types.is_empty() || types.iter().any(|t| o["type"] == t.as_str()))
+        .filter(|o| {
+            divisions.is_empty() || divisions.iter().any(|i| o["division"]["id"] == i.as_str())
+        })
+        .filter(|o| {
+            kind != Kind::Flows || types.is_empty() || types.iter().any(|t| o["type"] == t.as_str())
+        })
         .filter(|o| managed.is_none_or(|m| o["managed"].as_bool().unwrap_or(false) == m))
         .filter(|o| o["state"] != "deleted")
         .collect();
-    let sort_by_id = q.get("sortBy").map(|s| s == "id").unwrap_or(d.default_sort_by_id);
+    let sort_by_id = q
+        .get("sortBy")
+        .map(|s| s == "id")
+        .unwrap_or(d.default_sort_by_id);
     if sort_by_id {
         items.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     } else {
@@ -289,9 +323,20 @@ pub fn list(
         None => d.path.to_string(),
     };
     if d.listing == Listing::SinglePage {
-        let entities = items.iter().map(|o| render(org, kind, o, now, opts)).collect();
+        let entities = items
+            .iter()
+            .map(|o| render(org, kind, o, now, opts))
+            .collect();
         let size = total.max(1) as u32;
-        return Ok(envelope(&path, "", entities, size, 1, total, Listing::Standard));
+        return Ok(envelope(
+            &path,
+            "",
+            entities,
+            size,
+            1,
+            total,
+            Listing::Standard,
+        ));
     }
     let (size, number) = page_params(q, d.name, None, cfg)?;
     let start = (number as usize - 1).saturating_mul(size as usize);
@@ -311,7 +356,9 @@ pub fn list(
     if opts.properties {
         extra.push_str("&expand=properties");
     }
-    Ok(envelope(&path, &extra, entities, size, number, total, d.listing))
+    Ok(envelope(
+        &path, &extra, entities, size, number, total, d.listing,
+    ))
 }
 
 /// The stored object or the kind's not-found error.
@@ -327,14 +374,21 @@ pub fn find<'a>(org: &'a Org, kind: Kind, id: &str) -> ApiResult<&'a Value> {
 fn ref_error(kind: Kind, field: &str, id: &str, target: Kind) -> ApiError {
     let telephony = matches!(
         kind,
-        Kind::TrunkBaseSettings | Kind::Sites | Kind::OutboundRoutes | Kind::CertificateAuthorities
+        Kind::TrunkBaseSettings
+            | Kind::Sites
+            | Kind::OutboundRoutes
+            | Kind::CertificateAuthorities
             | Kind::Organization
     );
     let field = field.trim_start_matches('/').replace('/', ".");
     if telephony {
-        ApiError::new(400, "referenced.key.does.not.exist", "Unable to find entity that matches the key.")
-            .with_detail("referenced.key.does.not.exist", &field, Some(id))
-            .with_entity(id, None)
+        ApiError::new(
+            400,
+            "referenced.key.does.not.exist",
+            "Unable to find entity that matches the key.",
+        )
+        .with_detail("referenced.key.does.not.exist", &field, Some(id))
+        .with_entity(id, None)
     } else {
         ApiError::bad_request(format!(
             "The {} referenced by field '{field}' ({id}) does not exist.",
@@ -366,11 +420,17 @@ pub fn check_refs(org: &Org, kind: Kind, body: &mut Value, self_id: Option<&str>
         let mut ptrs = Vec::new();
         refs::each(body, spec.path, &mut |ptr, _| ptrs.push(ptr));
         for ptr in ptrs {
-            let Some(holder) = body.pointer_mut(&ptr) else { continue };
+            let Some(holder) = body.pointer_mut(&ptr) else {
+                continue;
+            };
             let id = match spec.shape {
                 RefShape::Obj => {
-                    let Some(id) = holder.get("id").and_then(Value::as_str).map(str::to_string) else {
-                        err = Some(ApiError::required(&format!("{}.id", ptr.trim_start_matches('/').replace('/', "."))));
+                    let Some(id) = holder.get("id").and_then(Value::as_str).map(str::to_string)
+                    else {
+                        err = Some(ApiError::required(&format!(
+                            "{}.id",
+                            ptr.trim_start_matches('/').replace('/', ".")
+                        )));
                         break;
                     };
                     *holder = json!({ "id": id });
@@ -381,7 +441,9 @@ pub fn check_refs(org: &Org, kind: Kind, body: &mut Value, self_id: Option<&str>
             if Some(id.as_str()) == self_id && spec.target == kind {
                 continue;
             }
-            let exists = org.get(spec.target, &id).is_some_and(|t| t["state"] != "deleted");
+            let exists = org
+                .get(spec.target, &id)
+                .is_some_and(|t| t["state"] != "deleted");
             if !exists {
                 err = Some(ref_error(kind, &ptr, &id, spec.target));
                 break;
@@ -406,7 +468,10 @@ pub fn referrers(org: &Org, kind: Kind, id: &str) -> Vec<(Kind, String)> {
             if *k == kind && oid == id {
                 continue;
             }
-            if refs::all_ids(specs, obj).iter().any(|(s, _, t)| s.target == kind && t == id) {
+            if refs::all_ids(specs, obj)
+                .iter()
+                .any(|(s, _, t)| s.target == kind && t == id)
+            {
                 out.push((*k, oid.clone()));
             }
         }
@@ -427,15 +492,23 @@ fn duplicate(d: &KindDef) -> ApiError {
 
 /// Name uniqueness within the kind (per site for outbound routes, per type for flows).
 fn check_unique(org: &Org, kind: Kind, body: &Value, self_id: Option<&str>) -> ApiResult<()> {
-    let Some(name) = body["name"].as_str() else { return Ok(()) };
+    let Some(name) = body["name"].as_str() else {
+        return Ok(());
+    };
     let clash = org.coll(kind).values().any(|o| {
         o["id"].as_str() != self_id
             && o["state"] != "deleted"
-            && o["name"].as_str().is_some_and(|n| n.to_lowercase() == name.to_lowercase())
+            && o["name"]
+                .as_str()
+                .is_some_and(|n| n.to_lowercase() == name.to_lowercase())
             && (kind != Kind::Flows || o["type"] == body["type"])
             && (kind != Kind::OutboundRoutes || o["__site"] == body["__site"])
     });
-    if clash { Err(duplicate(def(kind))) } else { Ok(()) }
+    if clash {
+        Err(duplicate(def(kind)))
+    } else {
+        Ok(())
+    }
 }
 
 /// Validates a create or update body and returns the object to store.
@@ -448,24 +521,32 @@ pub fn prepare(
     now: Millis,
 ) -> ApiResult<Value> {
     let d = def(kind);
-    let model = if existing.is_some() { d.update_model } else { d.create_model }
-        .unwrap_or(d.model);
+    let model = if existing.is_some() {
+        d.update_model
+    } else {
+        d.create_model
+    }
+    .unwrap_or(d.model);
     if !raw.is_object() {
         return Err(ApiError::malformed());
     }
     let mut raw = raw.clone();
     if kind == Kind::Skills {
         // CreateRoutingSkill carries the division as a bare id.
-        if let Some(div) = raw.get("divisionId").and_then(Value::as_str).map(str::to_string) {
+        if let Some(div) = raw
+            .get("divisionId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
             raw["division"] = json!({ "id": div });
         }
     }
     let mut body = models::sanitize(model, &raw)?;
-    if kind == Kind::Skills {
-        if let (Some(div), Value::Object(m)) = (raw.get("division").cloned(), &mut body) {
-            m.remove("divisionId");
-            m.insert("division".into(), div);
-        }
+    if kind == Kind::Skills
+        && let (Some(div), Value::Object(m)) = (raw.get("division").cloned(), &mut body)
+    {
+        m.remove("divisionId");
+        m.insert("division".into(), div);
     }
     if kind == Kind::Flows {
         crate::resources::flows::validate(&body, existing)?;
@@ -515,7 +596,10 @@ fn stamp(body: &mut Value, d: &KindDef, existing: Option<&Value>, actor: &Actor,
     match d.audit {
         Audit::None => {}
         Audit::Routing => {
-            m.insert("dateCreated".into(), existing.map_or(ts.clone(), |e| e["dateCreated"].clone()));
+            m.insert(
+                "dateCreated".into(),
+                existing.map_or(ts.clone(), |e| e["dateCreated"].clone()),
+            );
             m.insert("dateModified".into(), ts);
             m.insert(
                 "createdBy".into(),
@@ -528,14 +612,21 @@ fn stamp(body: &mut Value, d: &KindDef, existing: Option<&Value>, actor: &Actor,
             m.insert("state".into(), json!("active"));
         }
         Audit::Base => {
-            m.insert("dateCreated".into(), existing.map_or(ts.clone(), |e| e["dateCreated"].clone()));
+            m.insert(
+                "dateCreated".into(),
+                existing.map_or(ts.clone(), |e| e["dateCreated"].clone()),
+            );
             m.insert("dateModified".into(), ts);
             m.insert(
                 "createdBy".into(),
                 existing.map_or(json!(actor.user_id), |e| e["createdBy"].clone()),
             );
             m.insert("modifiedBy".into(), json!(actor.user_id));
-            let app = if actor.ui { "Genesys Cloud Admin UI" } else { actor.client_id.as_str() };
+            let app = if actor.ui {
+                "Genesys Cloud Admin UI"
+            } else {
+                actor.client_id.as_str()
+            };
             m.insert(
                 "createdByApp".into(),
                 existing.map_or(json!(app), |e| e["createdByApp"].clone()),
@@ -554,7 +645,11 @@ fn stamp(body: &mut Value, d: &KindDef, existing: Option<&Value>, actor: &Actor,
             m.insert("version".into(), json!(v));
         }
         Versioning::ReadOnlyString => {
-            let v = prev.and_then(Value::as_str).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0) + 1;
+            let v = prev
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0)
+                + 1;
             m.insert("version".into(), json!(v.to_string()));
         }
     }
@@ -585,12 +680,12 @@ pub fn update(
 ) -> ApiResult<Vec<Change>> {
     let existing = find(org, kind, id)?;
     let d = def(kind);
-    if d.versioning == Versioning::Integer && !actor.ui {
-        if let Some(v) = raw.get("version").filter(|v| !v.is_null()) {
-            if v.as_i64() != existing["version"].as_i64() {
-                return Err(ApiError::version_mismatch());
-            }
-        }
+    if d.versioning == Versioning::Integer
+        && !actor.ui
+        && let Some(v) = raw.get("version").filter(|v| !v.is_null())
+        && v.as_i64() != existing["version"].as_i64()
+    {
+        return Err(ApiError::version_mismatch());
     }
     let body = prepare(org, kind, raw, Some(existing), actor, now)?;
     Ok(vec![Change::put(kind, id, body)])
@@ -606,9 +701,11 @@ pub fn delete(org: &Org, kind: Kind, id: &str) -> ApiResult<Vec<Change>> {
             Kind::QueueWrapupCodes => format!("queue {rid}"),
             k => format!("{} {rid}", target_label(*k)),
         };
-        return Err(ApiError::new(d.in_use.status, d.in_use.code, d.in_use.message)
-            .with_entity(id, None)
-            .with_detail(d.in_use.code, &what, Some(rid)));
+        return Err(
+            ApiError::new(d.in_use.status, d.in_use.code, d.in_use.message)
+                .with_entity(id, None)
+                .with_detail(d.in_use.code, &what, Some(rid)),
+        );
     }
     let mut changes = vec![Change::delete(kind, id)];
     match kind {

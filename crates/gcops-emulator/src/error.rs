@@ -55,7 +55,9 @@ impl ApiError {
         Self::new(400, "bad.request", message)
     }
     pub fn malformed() -> Self {
-        Self::bad_request("The request could not be understood by the server due to malformed syntax.")
+        Self::bad_request(
+            "The request could not be understood by the server due to malformed syntax.",
+        )
     }
     pub fn not_found() -> Self {
         Self::new(404, "not.found", "The requested resource was not found.")

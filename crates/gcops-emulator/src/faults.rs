@@ -62,7 +62,9 @@ pub struct Faults {
 fn route_matches(pattern: &str, route: &str) -> bool {
     pattern == "*"
         || pattern == route
-        || pattern.strip_suffix('*').is_some_and(|p| route.starts_with(p))
+        || pattern
+            .strip_suffix('*')
+            .is_some_and(|p| route.starts_with(p))
 }
 
 impl Faults {
@@ -117,7 +119,13 @@ mod tests {
     #[test]
     fn next_n_requests_after_skip() {
         let faults = Faults::default();
-        faults.add(Fault { route: "GET /api/v2/routing/*".into(), after: 1, count: Some(2), status: Some(503), ..serde_json::from_str("{}").unwrap() });
+        faults.add(Fault {
+            route: "GET /api/v2/routing/*".into(),
+            after: 1,
+            count: Some(2),
+            status: Some(503),
+            ..serde_json::from_str("{}").unwrap()
+        });
         let r = "GET /api/v2/routing/queues";
         assert_eq!(faults.check(r, None).status, None);
         assert_eq!(faults.check(r, None).status, Some((503, None)));

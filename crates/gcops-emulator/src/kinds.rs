@@ -95,12 +95,21 @@ pub struct Perm {
     pub list: &'static [&'static str],
 }
 
-pub const NONE: Perm = Perm { mode: PermMode::Any, list: &[] };
+pub const NONE: Perm = Perm {
+    mode: PermMode::Any,
+    list: &[],
+};
 const fn any(list: &'static [&'static str]) -> Perm {
-    Perm { mode: PermMode::Any, list }
+    Perm {
+        mode: PermMode::Any,
+        list,
+    }
 }
 const fn all(list: &'static [&'static str]) -> Perm {
-    Perm { mode: PermMode::All, list }
+    Perm {
+        mode: PermMode::All,
+        list,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -130,10 +139,18 @@ pub struct RefSpec {
 }
 
 const fn obj(path: &'static str, target: Kind) -> RefSpec {
-    RefSpec { path, target, shape: RefShape::Obj }
+    RefSpec {
+        path,
+        target,
+        shape: RefShape::Obj,
+    }
 }
 const fn id(path: &'static str, target: Kind) -> RefSpec {
-    RefSpec { path, target, shape: RefShape::Id }
+    RefSpec {
+        path,
+        target,
+        shape: RefShape::Id,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -143,7 +160,11 @@ pub struct ErrSpec {
     pub message: &'static str,
 }
 const fn err(status: u16, code: &'static str, message: &'static str) -> ErrSpec {
-    ErrSpec { status, code, message }
+    ErrSpec {
+        status,
+        code,
+        message,
+    }
 }
 
 /// A resource family's contract.
@@ -191,8 +212,16 @@ const TELEPHONY: Perms = Perms {
     delete: any(&["telephony:plugin:all"]),
 };
 const NOT_FOUND: ErrSpec = err(404, "not.found", "The requested resource was not found.");
-const TEL_NOT_FOUND: ErrSpec = err(404, "entity.not.found", "Unable to find an entity with that id.");
-const IN_USE: ErrSpec = err(409, "general.conflict", "The object is in use and cannot be deleted.");
+const TEL_NOT_FOUND: ErrSpec = err(
+    404,
+    "entity.not.found",
+    "Unable to find an entity with that id.",
+);
+const IN_USE: ErrSpec = err(
+    409,
+    "general.conflict",
+    "The object is in use and cannot be deleted.",
+);
 
 pub static DEFS: &[KindDef] = &[
     KindDef {
@@ -215,9 +244,17 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::None,
         audit: Audit::None,
         has_division: false,
-        duplicate: err(400, "duplicate.name", "A division with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.name",
+            "A division with that name already exists.",
+        ),
         not_found: NOT_FOUND,
-        in_use: err(409, "general.conflict", "The division is not empty: move or delete its objects first."),
+        in_use: err(
+            409,
+            "general.conflict",
+            "The division is not empty: move or delete its objects first.",
+        ),
         refs: &[],
     },
     KindDef {
@@ -246,7 +283,11 @@ pub static DEFS: &[KindDef] = &[
             "The request could not be completed by the server due to a conflict.",
         ),
         not_found: NOT_FOUND,
-        in_use: err(409, "general.conflict", "The skill is in use by one or more queues."),
+        in_use: err(
+            409,
+            "general.conflict",
+            "The skill is in use by one or more queues.",
+        ),
         refs: &[obj("/division", Kind::Divisions)],
     },
     KindDef {
@@ -298,9 +339,21 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::None,
         audit: Audit::Routing,
         has_division: true,
-        duplicate: err(400, "duplicate.name", "A wrapup code with this name already exists."),
-        not_found: err(404, "resource.not.found", "The resource could not be found."),
-        in_use: err(409, "general.conflict", "The wrap-up code is assigned to one or more queues."),
+        duplicate: err(
+            400,
+            "duplicate.name",
+            "A wrapup code with this name already exists.",
+        ),
+        not_found: err(
+            404,
+            "resource.not.found",
+            "The resource could not be found.",
+        ),
+        in_use: err(
+            409,
+            "general.conflict",
+            "The wrap-up code is assigned to one or more queues.",
+        ),
         refs: &[obj("/division", Kind::Divisions)],
     },
     KindDef {
@@ -323,9 +376,17 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::None,
         audit: Audit::Routing,
         has_division: true,
-        duplicate: err(400, "duplicate.name", "A queue with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.name",
+            "A queue with that name already exists.",
+        ),
         not_found: NOT_FOUND,
-        in_use: err(409, "general.conflict", "The queue is referenced by another queue."),
+        in_use: err(
+            409,
+            "general.conflict",
+            "The queue is referenced by another queue.",
+        ),
         refs: &[
             obj("/division", Kind::Divisions),
             obj("/bullseye/rings/*/actions/skillsToRemove/*", Kind::Skills),
@@ -334,11 +395,20 @@ pub static DEFS: &[KindDef] = &[
             obj("/messageInQueueFlow", Kind::Flows),
             obj("/mediaSettings/callback/liveVoiceFlow", Kind::Flows),
             obj("/mediaSettings/callback/answeringMachineFlow", Kind::Flows),
-            obj("/mediaSettings/message/inactivityTimeoutSettings/flowId", Kind::Flows),
+            obj(
+                "/mediaSettings/message/inactivityTimeoutSettings/flowId",
+                Kind::Flows,
+            ),
             obj("/mediaSettings/callback/site", Kind::Sites),
             obj("/conditionalGroupRouting/rules/*/queue", Kind::Queues),
-            obj("/conditionalGroupActivation/pilotRule/conditions/*/simpleMetric/queue", Kind::Queues),
-            obj("/conditionalGroupActivation/rules/*/conditions/*/simpleMetric/queue", Kind::Queues),
+            obj(
+                "/conditionalGroupActivation/pilotRule/conditions/*/simpleMetric/queue",
+                Kind::Queues,
+            ),
+            obj(
+                "/conditionalGroupActivation/rules/*/conditions/*/simpleMetric/queue",
+                Kind::Queues,
+            ),
             id("/directRouting/backupQueueId", Kind::Queues),
         ],
     },
@@ -362,7 +432,11 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::Integer,
         audit: Audit::Base,
         has_division: true,
-        duplicate: err(400, "duplicate.name", "A schedule with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.name",
+            "A schedule with that name already exists.",
+        ),
         not_found: NOT_FOUND,
         in_use: err(
             409,
@@ -391,7 +465,11 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::Integer,
         audit: Audit::Base,
         has_division: true,
-        duplicate: err(400, "duplicate.name", "A schedule group with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.name",
+            "A schedule group with that name already exists.",
+        ),
         not_found: NOT_FOUND,
         in_use: err(
             409,
@@ -430,7 +508,11 @@ pub static DEFS: &[KindDef] = &[
             "architect.flow.already.exists",
             "A flow of the specified type with the specified name already exists.",
         ),
-        not_found: err(404, "architect.flow.not.found", "Could not find flow with specified ID."),
+        not_found: err(
+            404,
+            "architect.flow.not.found",
+            "Could not find flow with specified ID.",
+        ),
         in_use: err(
             409,
             "architect.flow.cannot.delete.used.in.queues",
@@ -452,7 +534,11 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::Integer,
         audit: Audit::Base,
         has_division: true,
-        duplicate: err(400, "duplicate.value", "A certificate authority with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.value",
+            "A certificate authority with that name already exists.",
+        ),
         not_found: TEL_NOT_FOUND,
         in_use: IN_USE,
         refs: &[obj("/division", Kind::Divisions)],
@@ -471,9 +557,17 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::Integer,
         audit: Audit::Base,
         has_division: true,
-        duplicate: err(400, "duplicate.value", "A trunk with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.value",
+            "A trunk with that name already exists.",
+        ),
         not_found: TEL_NOT_FOUND,
-        in_use: err(400, "delete.referenced.entity", "The trunk is being referenced."),
+        in_use: err(
+            400,
+            "delete.referenced.entity",
+            "The trunk is being referenced.",
+        ),
         refs: &[
             obj("/division", Kind::Divisions),
             obj("/site", Kind::Sites),
@@ -505,7 +599,11 @@ pub static DEFS: &[KindDef] = &[
             "duplicate.value",
             "At least one of the values in the request were a duplicate.",
         ),
-        not_found: err(404, "entity.not.found", "Unable to find a site with that id"),
+        not_found: err(
+            404,
+            "entity.not.found",
+            "Unable to find a site with that id",
+        ),
         in_use: err(
             409,
             "resource.referenced.by.another",
@@ -532,7 +630,11 @@ pub static DEFS: &[KindDef] = &[
         versioning: Versioning::Integer,
         audit: Audit::Base,
         has_division: true,
-        duplicate: err(400, "duplicate.value", "An outbound route with this name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.value",
+            "An outbound route with this name already exists.",
+        ),
         not_found: TEL_NOT_FOUND,
         in_use: IN_USE,
         refs: &[
@@ -547,14 +649,24 @@ pub static DEFS: &[KindDef] = &[
         model: "LocationDefinition",
         create_model: None,
         update_model: None,
-        perms: Perms { list: NONE, get: NONE, create: NONE, update: NONE, delete: NONE },
+        perms: Perms {
+            list: NONE,
+            get: NONE,
+            create: NONE,
+            update: NONE,
+            delete: NONE,
+        },
         name_filter: NameFilter::ExactWildcard,
         listing: Listing::Standard,
         default_sort_by_id: false,
         versioning: Versioning::Integer,
         audit: Audit::None,
         has_division: false,
-        duplicate: err(400, "duplicate.value", "A location with that name already exists."),
+        duplicate: err(
+            400,
+            "duplicate.value",
+            "A location with that name already exists.",
+        ),
         not_found: NOT_FOUND,
         in_use: IN_USE,
         refs: &[],
@@ -571,7 +683,8 @@ pub fn def(kind: Kind) -> &'static KindDef {
 }
 
 pub fn by_name(name: &str) -> Option<&'static KindDef> {
-    DEFS.iter().find(|d| d.name == name || d.path.ends_with(&format!("/{name}")))
+    DEFS.iter()
+        .find(|d| d.name == name || d.path.ends_with(&format!("/{name}")))
 }
 
 impl Kind {
@@ -585,7 +698,7 @@ impl Kind {
             k => def(k).name,
         }
     }
-    pub fn from_str(s: &str) -> Option<Kind> {
+    pub fn parse(s: &str) -> Option<Kind> {
         ALL_KINDS.iter().copied().find(|k| k.as_str() == s)
     }
 }

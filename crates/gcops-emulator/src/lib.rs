@@ -14,6 +14,10 @@
 //! # Ok(()) }
 //! ```
 
+// `ApiError` mirrors the platform's full error body; it is built on the cold path of a request,
+// so its size does not matter here.
+#![allow(clippy::result_large_err)]
+
 mod admin;
 pub mod config;
 mod crud;
@@ -58,7 +62,10 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot create the seed data: {0}")]
     Seed(error::ApiError),
     #[error("{0}")]
@@ -77,7 +84,10 @@ pub struct Emulator;
 
 impl Emulator {
     pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder { config: EmulatorConfig::default(), addr: SocketAddr::from(([127, 0, 0, 1], 0)) }
+        EmulatorBuilder {
+            config: EmulatorConfig::default(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
     }
 }
 
@@ -135,14 +145,23 @@ impl EmulatorBuilder {
     pub async fn start(self) -> Result<EmulatorHandle, Error> {
         let config = self.config;
         if config.orgs.is_empty() {
-            return Err(Error::Config("at least one org is needed (--orgs dev,stage,prod)".into()));
+            return Err(Error::Config(
+                "at least one org is needed (--orgs dev,stage,prod)".into(),
+            ));
         }
         let clock = Clock::default();
         let state = open_state(&config, &clock)?;
         let shared = Arc::new(Shared::new(state, config, clock));
-        let listener =
-            TcpListener::bind(self.addr).await.map_err(|source| Error::Bind { addr: self.addr, source })?;
-        let local = listener.local_addr().map_err(|source| Error::Bind { addr: self.addr, source })?;
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| Error::Bind {
+            addr: self.addr,
+            source,
+        })?;
         let base_url = format!("http://{local}");
         let _ = shared.base_url.set(base_url.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -158,7 +177,12 @@ impl EmulatorBuilder {
                 })
                 .await;
         });
-        Ok(EmulatorHandle { base_url, shared, shutdown: Some(tx), task: Some(task) })
+        Ok(EmulatorHandle {
+            base_url,
+            shared,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
     }
 }
 
@@ -179,7 +203,10 @@ fn open_state(config: &EmulatorConfig, clock: &Clock) -> Result<State, Error> {
         let mut org = Org::new(name, config.seed_number, ids::random_token(40));
         let mut changes = seed::init_org(&mut org, now, name).map_err(Error::Seed)?;
         if i == 0 {
-            changes.extend(seed::populate(&mut org, config.seed, config.seed_number, now).map_err(Error::Seed)?);
+            changes.extend(
+                seed::populate(&mut org, config.seed, config.seed_number, now)
+                    .map_err(Error::Seed)?,
+            );
         }
         db.commit(name, &org.meta(), &changes)?;
         orgs.insert(name.clone(), org);
@@ -198,10 +225,20 @@ fn open_state(config: &EmulatorConfig, clock: &Clock) -> Result<State, Error> {
         token_seq = token_seq.max(ordinal);
         tokens.insert(
             t,
-            TokenInfo { org: org.to_string(), client_id: client_id.to_string(), expires_at, ordinal },
+            TokenInfo {
+                org: org.to_string(),
+                client_id: client_id.to_string(),
+                expires_at,
+                ordinal,
+            },
         );
     }
-    Ok(State { orgs, tokens, token_seq, db })
+    Ok(State {
+        orgs,
+        tokens,
+        token_seq,
+        db,
+    })
 }
 
 /// A running emulator. Dropping it stops the server too; [`shutdown`](Self::shutdown) waits.
@@ -274,11 +311,19 @@ impl EmulatorHandle {
     }
 
     /// Restricts an org's OAuth client to `permissions` (`None`: everything).
-    pub fn set_permissions(&self, org: &str, permissions: Option<Vec<String>>) -> Result<(), Error> {
+    pub fn set_permissions(
+        &self,
+        org: &str,
+        permissions: Option<Vec<String>>,
+    ) -> Result<(), Error> {
         let mut st = self.shared.lock();
-        let o = st.orgs.get_mut(org).ok_or_else(|| Error::Config(format!("no org named '{org}'")))?;
+        let o = st
+            .orgs
+            .get_mut(org)
+            .ok_or_else(|| Error::Config(format!("no org named '{org}'")))?;
         o.permissions = permissions;
-        st.commit(org, vec![]).map_err(|e| Error::Config(e.to_string()))
+        st.commit(org, vec![])
+            .map_err(|e| Error::Config(e.to_string()))
     }
 
     /// Stops accepting connections and waits for the server to finish.

@@ -57,40 +57,65 @@ fn check_value(
         .with_detail("bad.request", &display_path(path), None)
     };
     if let Some(inner) = ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')) {
-        let Value::Array(items) = value else { return Err(wrong()) };
+        let Value::Array(items) = value else {
+            return Err(wrong());
+        };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if item.is_null() {
                 continue;
             }
-            out.push(check_value(inner, item, &format!("{path}/{i}"), depth + 1, allowed)?);
+            out.push(check_value(
+                inner,
+                item,
+                &format!("{path}/{i}"),
+                depth + 1,
+                allowed,
+            )?);
         }
         return Ok(Value::Array(out));
     }
-    if let Some(inner) = ty.strip_prefix("map<string,").and_then(|t| t.strip_suffix('>')) {
-        let Value::Object(m) = value else { return Err(wrong()) };
+    if let Some(inner) = ty
+        .strip_prefix("map<string,")
+        .and_then(|t| t.strip_suffix('>'))
+    {
+        let Value::Object(m) = value else {
+            return Err(wrong());
+        };
         let mut out = Map::new();
         for (k, v) in m {
             if v.is_null() {
                 continue;
             }
-            out.insert(k.clone(), check_value(inner, v, &format!("{path}/{k}"), depth + 1, None)?);
+            out.insert(
+                k.clone(),
+                check_value(inner, v, &format!("{path}/{k}"), depth + 1, None)?,
+            );
         }
         return Ok(Value::Object(out));
     }
     match ty {
         "string" | "string<date>" => {
-            let Value::String(s) = value else { return Err(wrong()) };
-            if let Some(allowed) = allowed {
-                if !allowed.iter().any(|a| a == s) {
-                    return Err(ApiError::invalid_value(s, &field_name(path), allowed)
-                        .with_detail("invalid.value", &display_path(path), None));
-                }
+            let Value::String(s) = value else {
+                return Err(wrong());
+            };
+            if let Some(allowed) = allowed
+                && !allowed.iter().any(|a| a == s)
+            {
+                return Err(
+                    ApiError::invalid_value(s, &field_name(path), allowed).with_detail(
+                        "invalid.value",
+                        &display_path(path),
+                        None,
+                    ),
+                );
             }
             Ok(value.clone())
         }
         "string<date-time>" | "string<local-date-time>" => {
-            let Value::String(s) = value else { return Err(wrong()) };
+            let Value::String(s) = value else {
+                return Err(wrong());
+            };
             if crate::time::parse_iso(s).is_none() {
                 return Err(ApiError::new(
                     400,
@@ -124,7 +149,9 @@ fn check_value(
         }
         "object" => Ok(strip_nulls(value)),
         name => {
-            let Value::Object(m) = value else { return Err(wrong()) };
+            let Value::Object(m) = value else {
+                return Err(wrong());
+            };
             let Some(model) = model(name) else {
                 // A model outside the extracted set: accept it as free-form JSON.
                 return Ok(strip_nulls(value));
@@ -160,7 +187,11 @@ pub fn missing_required(model_name: &str, value: &Value) -> Option<String> {
         for k in names {
             let f = &m[k];
             let v = obj.get(k);
-            let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
             match v {
                 None | Some(Value::Null) if f.required && !f.read_only => return Some(path),
                 Some(Value::String(s)) if f.required && s.is_empty() => return Some(path),
@@ -185,7 +216,9 @@ pub fn strip_nulls(v: &Value) -> Value {
                 .map(|(k, v)| (k.clone(), strip_nulls(v)))
                 .collect(),
         ),
-        Value::Array(a) => Value::Array(a.iter().filter(|v| !v.is_null()).map(strip_nulls).collect()),
+        Value::Array(a) => {
+            Value::Array(a.iter().filter(|v| !v.is_null()).map(strip_nulls).collect())
+        }
         other => other.clone(),
     }
 }
@@ -205,7 +238,11 @@ mod tests {
 
     #[test]
     fn enum_and_type_errors() {
-        let e = sanitize("QueueRequest", &json!({"name": "q", "skillEvaluationMethod": "SOME"})).unwrap_err();
+        let e = sanitize(
+            "QueueRequest",
+            &json!({"name": "q", "skillEvaluationMethod": "SOME"}),
+        )
+        .unwrap_err();
         assert_eq!(e.code, "invalid.value");
         assert!(e.message.contains("NONE, BEST, ALL"), "{}", e.message);
         let e = sanitize("QueueRequest", &json!({"name": 7})).unwrap_err();
@@ -227,6 +264,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v, json!({"name": "q", "queueFlow": {"id": "f"}}));
-        assert_eq!(missing_required("Schedule", &json!({"name": "s", "start": "x"})), Some("end".into()));
+        assert_eq!(
+            missing_required("Schedule", &json!({"name": "s", "start": "x"})),
+            Some("end".into())
+        );
     }
 }

@@ -17,7 +17,10 @@ impl Query {
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a list parameter, whichever way it was sent.
@@ -25,7 +28,12 @@ impl Query {
         self.0
             .iter()
             .filter(|(k, _)| k == key)
-            .flat_map(|(_, v)| v.split(',').map(str::trim).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|(_, v)| {
+                v.split(',')
+                    .map(str::trim)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .filter(|v| !v.is_empty())
             .collect()
     }
@@ -35,7 +43,11 @@ impl Query {
             None | Some("") => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
-            Some(other) => Err(ApiError::invalid_value(other, key, &["true".into(), "false".into()])),
+            Some(other) => Err(ApiError::invalid_value(
+                other,
+                key,
+                &["true".into(), "false".into()],
+            )),
         }
     }
 
@@ -46,7 +58,9 @@ impl Query {
                 ApiError::new(
                     400,
                     "invalid.value",
-                    format!("Value [{v}] is not valid for field type [{key}]. It must be an integer."),
+                    format!(
+                        "Value [{v}] is not valid for field type [{key}]. It must be an integer."
+                    ),
                 )
             }),
         }
@@ -61,7 +75,8 @@ pub fn decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
                     Ok(v) => {
                         out.push(v);
                         i += 2;
@@ -95,7 +110,9 @@ mod tests {
     use super::*;
     #[test]
     fn decodes_both_list_styles() {
-        let q = Query::parse(Some("id=a&id=b%2Cc&name=Sales+%26+Service%2FEMEA&x=%E2%82%AC"));
+        let q = Query::parse(Some(
+            "id=a&id=b%2Cc&name=Sales+%26+Service%2FEMEA&x=%E2%82%AC",
+        ));
         assert_eq!(q.all("id"), vec!["a", "b", "c"]);
         assert_eq!(q.get("name"), Some("Sales & Service/EMEA"));
         assert_eq!(q.get("x"), Some("€"));

@@ -90,14 +90,22 @@ mod tests {
             {"actions": {"skillsToRemove": [{"id": "a"}, {"id": "b"}]}},
             {"expansionCriteria": []}]}});
         let mut seen = Vec::new();
-        each(&v, "/bullseye/rings/*/actions/skillsToRemove/*", &mut |p, h| {
-            seen.push((p, h["id"].as_str().unwrap().to_string()))
-        });
+        each(
+            &v,
+            "/bullseye/rings/*/actions/skillsToRemove/*",
+            &mut |p, h| seen.push((p, h["id"].as_str().unwrap().to_string())),
+        );
         assert_eq!(
             seen,
             vec![
-                ("/bullseye/rings/0/actions/skillsToRemove/0".to_string(), "a".to_string()),
-                ("/bullseye/rings/0/actions/skillsToRemove/1".to_string(), "b".to_string())
+                (
+                    "/bullseye/rings/0/actions/skillsToRemove/0".to_string(),
+                    "a".to_string()
+                ),
+                (
+                    "/bullseye/rings/0/actions/skillsToRemove/1".to_string(),
+                    "b".to_string()
+                )
             ]
         );
     }

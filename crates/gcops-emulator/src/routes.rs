@@ -26,8 +26,8 @@ pub enum Route {
     FlowAction(String),
     Metabases,
     TrunkTemplate,
-    Routes(String),
-    RouteItem(String, String),
+    OutboundRouteList(String),
+    OutboundRouteItem(String, String),
 }
 
 const TELEPHONY_BASE: &[&str] = &["telephony", "providers", "edges"];
@@ -39,28 +39,42 @@ pub fn match_path(segs: &[&str]) -> Option<(Route, String)> {
     Some(match segs {
         ["tokens", "me"] => (TokensMe, t("tokens/me")),
         ["organizations", "me"] => (OrgMe, t("organizations/me")),
-        ["authorization", "divisions", "home"] => (DivisionsHome, t("authorization/divisions/home")),
-        ["authorization", "divisions", "limit"] => (DivisionsLimit, t("authorization/divisions/limit")),
-        ["authorization", "divisions", "query"] => (DivisionsQuery, t("authorization/divisions/query")),
-        ["routing", "queues", q, "wrapupcodes"] => {
-            (QueueWrapups(q.to_string()), t("routing/queues/{id}/wrapupcodes"))
+        ["authorization", "divisions", "home"] => {
+            (DivisionsHome, t("authorization/divisions/home"))
         }
-        ["routing", "queues", q, "wrapupcodes", c] => {
-            (QueueWrapup(q.to_string(), c.to_string()), t("routing/queues/{id}/wrapupcodes/{codeId}"))
+        ["authorization", "divisions", "limit"] => {
+            (DivisionsLimit, t("authorization/divisions/limit"))
         }
-        ["routing", "queues", q, "members"] => (QueueMembers(q.to_string()), t("routing/queues/{id}/members")),
+        ["authorization", "divisions", "query"] => {
+            (DivisionsQuery, t("authorization/divisions/query"))
+        }
+        ["routing", "queues", q, "wrapupcodes"] => (
+            QueueWrapups(q.to_string()),
+            t("routing/queues/{id}/wrapupcodes"),
+        ),
+        ["routing", "queues", q, "wrapupcodes", c] => (
+            QueueWrapup(q.to_string(), c.to_string()),
+            t("routing/queues/{id}/wrapupcodes/{codeId}"),
+        ),
+        ["routing", "queues", q, "members"] => (
+            QueueMembers(q.to_string()),
+            t("routing/queues/{id}/members"),
+        ),
         ["flows", "actions", a] => (FlowAction(a.to_string()), t(&format!("flows/actions/{a}"))),
-        [a, b, c, "trunkbasesettings", "availablemetabases"] if [*a, *b, *c] == TELEPHONY_BASE => {
-            (Metabases, t("telephony/providers/edges/trunkbasesettings/availablemetabases"))
-        }
-        [a, b, c, "trunkbasesettings", "template"] if [*a, *b, *c] == TELEPHONY_BASE => {
-            (TrunkTemplate, t("telephony/providers/edges/trunkbasesettings/template"))
-        }
-        [a, b, c, "sites", s, "outboundroutes"] if [*a, *b, *c] == TELEPHONY_BASE => {
-            (Routes(s.to_string()), t("telephony/providers/edges/sites/{id}/outboundroutes"))
-        }
+        [a, b, c, "trunkbasesettings", "availablemetabases"] if [*a, *b, *c] == TELEPHONY_BASE => (
+            Metabases,
+            t("telephony/providers/edges/trunkbasesettings/availablemetabases"),
+        ),
+        [a, b, c, "trunkbasesettings", "template"] if [*a, *b, *c] == TELEPHONY_BASE => (
+            TrunkTemplate,
+            t("telephony/providers/edges/trunkbasesettings/template"),
+        ),
+        [a, b, c, "sites", s, "outboundroutes"] if [*a, *b, *c] == TELEPHONY_BASE => (
+            OutboundRouteList(s.to_string()),
+            t("telephony/providers/edges/sites/{id}/outboundroutes"),
+        ),
         [a, b, c, "sites", s, "outboundroutes", r] if [*a, *b, *c] == TELEPHONY_BASE => (
-            RouteItem(s.to_string(), r.to_string()),
+            OutboundRouteItem(s.to_string(), r.to_string()),
             t("telephony/providers/edges/sites/{id}/outboundroutes/{routeId}"),
         ),
         _ => {
@@ -70,7 +84,10 @@ pub fn match_path(segs: &[&str]) -> Option<(Route, String)> {
                     return Some((Coll(d.kind), d.path.to_string()));
                 }
                 if segs.len() == base.len() + 1 && segs[..base.len()] == base[..] {
-                    return Some((Item(d.kind, segs[base.len()].to_string()), format!("{}/{{id}}", d.path)));
+                    return Some((
+                        Item(d.kind, segs[base.len()].to_string()),
+                        format!("{}/{{id}}", d.path),
+                    ));
                 }
             }
             return None;
@@ -79,10 +96,16 @@ pub fn match_path(segs: &[&str]) -> Option<(Route, String)> {
 }
 
 fn any(list: &'static [&'static str]) -> Perm {
-    Perm { mode: PermMode::Any, list }
+    Perm {
+        mode: PermMode::Any,
+        list,
+    }
 }
 fn all(list: &'static [&'static str]) -> Perm {
-    Perm { mode: PermMode::All, list }
+    Perm {
+        mode: PermMode::All,
+        list,
+    }
 }
 
 /// The permissions a request needs, or `None` if the method is not allowed on the route.
@@ -113,10 +136,12 @@ pub fn permission(method: &str, route: &Route) -> Option<Perm> {
             _ => return None,
         },
         ("GET", Metabases | TrunkTemplate) => def(Kind::TrunkBaseSettings).perms.list,
-        ("GET", Routes(_) | RouteItem(..)) => def(Kind::OutboundRoutes).perms.get,
-        ("POST", Routes(_)) => def(Kind::OutboundRoutes).perms.create,
-        ("PUT", RouteItem(..)) => def(Kind::OutboundRoutes).perms.update,
-        ("DELETE", RouteItem(..)) => def(Kind::OutboundRoutes).perms.delete,
+        ("GET", OutboundRouteList(_) | OutboundRouteItem(..)) => {
+            def(Kind::OutboundRoutes).perms.get
+        }
+        ("POST", OutboundRouteList(_)) => def(Kind::OutboundRoutes).perms.create,
+        ("PUT", OutboundRouteItem(..)) => def(Kind::OutboundRoutes).perms.update,
+        ("DELETE", OutboundRouteItem(..)) => def(Kind::OutboundRoutes).perms.delete,
         _ => return None,
     })
 }
@@ -137,7 +162,9 @@ pub fn grants(granted: &str, needed: &str) -> bool {
 }
 
 pub fn check_permissions(granted: Option<&Vec<String>>, perm: Perm) -> ApiResult<()> {
-    let Some(granted) = granted else { return Ok(()) };
+    let Some(granted) = granted else {
+        return Ok(());
+    };
     if perm.list.is_empty() {
         return Ok(());
     }
@@ -145,10 +172,14 @@ pub fn check_permissions(granted: Option<&Vec<String>>, perm: Perm) -> ApiResult
     match perm.mode {
         PermMode::All => {
             let missing: Vec<&str> = perm.list.iter().filter(|p| !has(p)).copied().collect();
-            if missing.is_empty() { Ok(()) } else { Err(ApiError::missing_permissions(true, &missing)) }
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(ApiError::missing_permissions(true, &missing))
+            }
         }
         PermMode::Any => {
-            if perm.list.iter().any(|p| has(&p)) {
+            if perm.list.iter().any(has) {
                 Ok(())
             } else {
                 Err(ApiError::missing_permissions(false, perm.list))
@@ -163,18 +194,27 @@ pub enum Reply {
     Empty(u16),
 }
 
+/// One authorized API request.
+pub struct Call<'a> {
+    pub org: &'a str,
+    pub method: &'a str,
+    pub route: &'a Route,
+    pub query: &'a Query,
+    pub body: &'a Value,
+    pub actor: &'a Actor,
+}
+
 /// Runs one authorized API request against the state.
-pub fn handle(
-    shared: &Shared,
-    st: &mut State,
-    org_name: &str,
-    method: &str,
-    route: &Route,
-    q: &Query,
-    body: &Value,
-    actor: &Actor,
-) -> ApiResult<Reply> {
+pub fn handle(shared: &Shared, st: &mut State, call: Call<'_>) -> ApiResult<Reply> {
     use Route::*;
+    let Call {
+        org: org_name,
+        method,
+        route,
+        query: q,
+        body,
+        actor,
+    } = call;
     let now = shared.clock.now_ms();
     let cfg = shared.config();
     let org = st.org(org_name)?;
@@ -184,7 +224,10 @@ pub fn handle(
         let obj = crud::find(org, kind, id)?;
         Ok(Reply::Json(200, crud::render(org, kind, obj, now, opts)))
     };
-    let full = RenderOpts { properties: true, object_counts: false };
+    let full = RenderOpts {
+        properties: true,
+        object_counts: false,
+    };
     match (method, route) {
         ("GET", TokensMe) => ok(json!({
             "organization": {"id": org.id, "name": org.organization()["name"]},
@@ -205,7 +248,15 @@ pub fn handle(
         ("GET", Item(Kind::TrunkBaseSettings, id)) => render(st, Kind::TrunkBaseSettings, id, full),
         ("GET", Item(Kind::Divisions, id)) => {
             let counts = q.bool("objectCount")?.unwrap_or(false);
-            render(st, Kind::Divisions, id, RenderOpts { properties: false, object_counts: counts })
+            render(
+                st,
+                Kind::Divisions,
+                id,
+                RenderOpts {
+                    properties: false,
+                    object_counts: counts,
+                },
+            )
         }
         ("GET", Item(kind, id)) => render(st, *kind, id, full),
         ("POST", Coll(kind)) => {
@@ -240,10 +291,17 @@ pub fn handle(
             let mut next = existing.clone();
             next["division"] = json!({"id": div});
             crud::check_refs(org, Kind::Skills, &mut next, Some(id))?;
-            let v = existing["version"].as_str().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0) + 1;
+            let v = existing["version"]
+                .as_str()
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0)
+                + 1;
             next["version"] = json!(v.to_string());
             next["dateModified"] = json!(crate::time::iso(now));
-            st.commit(org_name, vec![crate::store::Change::put(Kind::Skills, id, next)])?;
+            st.commit(
+                org_name,
+                vec![crate::store::Change::put(Kind::Skills, id, next)],
+            )?;
             render(st, Kind::Skills, id, full)
         }
         ("DELETE", Item(kind, id)) => {
@@ -279,7 +337,11 @@ pub fn handle(
             let items = telephony::available_metabases(q.get("type"));
             let (size, number) = crud::page_params(q, "availablemetabases", None, &cfg)?;
             let total = items.len();
-            let page = items.into_iter().skip((number as usize - 1) * size as usize).take(size as usize).collect();
+            let page = items
+                .into_iter()
+                .skip((number as usize - 1) * size as usize)
+                .take(size as usize)
+                .collect();
             ok(crud::envelope(
                 "/api/v2/telephony/providers/edges/trunkbasesettings/availablemetabases",
                 "",
@@ -291,15 +353,22 @@ pub fn handle(
             ))
         }
         ("GET", TrunkTemplate) => ok(telephony::template(q.get("trunkMetabaseId"))?),
-        ("GET", Routes(site)) => {
+        ("GET", OutboundRouteList(site)) => {
             crud::find(org, Kind::Sites, site)?;
-            ok(crud::list(org, Kind::OutboundRoutes, q, now, &cfg, Some(site))?)
+            ok(crud::list(
+                org,
+                Kind::OutboundRoutes,
+                q,
+                now,
+                &cfg,
+                Some(site),
+            )?)
         }
-        ("GET", RouteItem(site, rid)) => {
+        ("GET", OutboundRouteItem(site, rid)) => {
             route_of(st, org_name, site, rid)?;
             render(st, Kind::OutboundRoutes, rid, full)
         }
-        ("POST", Routes(site)) => {
+        ("POST", OutboundRouteList(site)) => {
             crud::find(org, Kind::Sites, site)?;
             let mut raw = body.clone();
             if raw.is_object() {
@@ -310,13 +379,13 @@ pub fn handle(
             st.commit(org_name, changes)?;
             render(st, Kind::OutboundRoutes, &id, full)
         }
-        ("PUT", RouteItem(site, rid)) => {
+        ("PUT", OutboundRouteItem(site, rid)) => {
             route_of(st, org_name, site, rid)?;
             let changes = crud::update(org, Kind::OutboundRoutes, rid, body, actor, now)?;
             st.commit(org_name, changes)?;
             render(st, Kind::OutboundRoutes, rid, full)
         }
-        ("DELETE", RouteItem(site, rid)) => {
+        ("DELETE", OutboundRouteItem(site, rid)) => {
             route_of(st, org_name, site, rid)?;
             let changes = crud::delete(st.org(org_name)?, Kind::OutboundRoutes, rid)?;
             st.commit(org_name, changes)?;
@@ -338,7 +407,11 @@ fn route_of(st: &State, org: &str, site: &str, rid: &str) -> ApiResult<()> {
 }
 
 pub fn method_not_allowed() -> ApiError {
-    ApiError::new(405, "method.not.allowed", "The requested method is not supported for this resource.")
+    ApiError::new(
+        405,
+        "method.not.allowed",
+        "The requested method is not supported for this resource.",
+    )
 }
 
 #[cfg(test)]
@@ -350,8 +423,16 @@ mod tests {
         let (r, t) = match_path(&["routing", "queues", "abc"]).unwrap();
         assert_eq!(r, Route::Item(Kind::Queues, "abc".into()));
         assert_eq!(t, "/api/v2/routing/queues/{id}");
-        let (r, _) = match_path(&["telephony", "providers", "edges", "sites", "s1", "outboundroutes"]).unwrap();
-        assert_eq!(r, Route::Routes("s1".into()));
+        let (r, _) = match_path(&[
+            "telephony",
+            "providers",
+            "edges",
+            "sites",
+            "s1",
+            "outboundroutes",
+        ])
+        .unwrap();
+        assert_eq!(r, Route::OutboundRouteList("s1".into()));
         assert!(match_path(&["configuration"]).is_none());
     }
 
@@ -361,8 +442,11 @@ mod tests {
         assert!(grants("routing:*", "routing:queue:view"));
         assert!(grants("*", "telephony:plugin:all"));
         assert!(!grants("routing:queue:view", "routing:queue:edit"));
-        let e = check_permissions(Some(&vec!["routing:queue:view".into()]), all(&["routing:wrapupCode:add"]))
-            .unwrap_err();
+        let e = check_permissions(
+            Some(&vec!["routing:queue:view".into()]),
+            all(&["routing:wrapupCode:add"]),
+        )
+        .unwrap_err();
         assert_eq!(e.code, "missing.permissions");
         assert!(e.message.contains("routing:wrapupCode:add"));
     }

@@ -83,10 +83,22 @@ impl Seeder<'_> {
 
 /// Creates the org singleton and the built-in objects of a new org. Returns the changes.
 pub fn init_org(org: &mut Org, now: Millis, label: &str) -> ApiResult<Vec<Change>> {
-    let actor = Actor { user_id: org.client_user_id.clone(), client_id: org.client_id.clone(), ui: false };
+    let actor = Actor {
+        user_id: org.client_user_id.clone(),
+        client_id: org.client_id.clone(),
+        ui: false,
+    };
     let seed = org.id_seed;
-    let mut s = Seeder { org, actor, now, changes: Vec::new(), rng: SplitMix64(seed) };
-    let short = label.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+    let mut s = Seeder {
+        org,
+        actor,
+        now,
+        changes: Vec::new(),
+        rng: SplitMix64(seed),
+    };
+    let short = label
+        .to_lowercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let org_id = s.org.id.clone();
     s.put(
         Kind::Organization,
@@ -106,8 +118,14 @@ pub fn init_org(org: &mut Org, now: Millis, label: &str) -> ApiResult<Vec<Change
         &home,
         json!({"id": home, "name": "Home", "description": "Home Division", "homeDivision": true}),
     );
-    for (name, ty) in [("Default In-Queue Flow", "INQUEUECALL"), ("Default Voicemail Flow", "VOICEMAIL")] {
-        let id = s.create(Kind::Flows, json!({"name": name, "type": ty, "description": "Built-in flow"}))?;
+    for (name, ty) in [
+        ("Default In-Queue Flow", "INQUEUECALL"),
+        ("Default Voicemail Flow", "VOICEMAIL"),
+    ] {
+        let id = s.create(
+            Kind::Flows,
+            json!({"name": name, "type": ty, "description": "Built-in flow"}),
+        )?;
         s.patch(Kind::Flows, &id, |f| {
             f["system"] = json!(true);
             f["active"] = json!(true);
@@ -143,7 +161,9 @@ pub fn init_org(org: &mut Org, now: Millis, label: &str) -> ApiResult<Vec<Change
         json!({"name": "Genesys Cloud WebRTC Phone Trunk", "trunkType": "PHONE",
                "trunkMetabase": {"id": "inin_webrtc_softphone.json"}, "site": {"id": site}}),
     )?;
-    s.patch(Kind::TrunkBaseSettings, &phone, |v| v["managed"] = json!(true));
+    s.patch(Kind::TrunkBaseSettings, &phone, |v| {
+        v["managed"] = json!(true)
+    });
     let managed_ca = s.ca("Genesys Cloud Edge CA", -365, 3650)?;
     s.patch(Kind::CertificateAuthorities, &managed_ca, |v| {
         v["type"] = json!("MANAGED");
@@ -153,9 +173,24 @@ pub fn init_org(org: &mut Org, now: Millis, label: &str) -> ApiResult<Vec<Change
 }
 
 /// Fills `org` (already initialized) with seed data of the given size.
-pub fn populate(org: &mut Org, size: SeedSize, seed_number: u64, now: Millis) -> ApiResult<Vec<Change>> {
-    let actor = Actor { user_id: org.client_user_id.clone(), client_id: org.client_id.clone(), ui: false };
-    let mut s = Seeder { org, actor, now, changes: Vec::new(), rng: SplitMix64(seed_number ^ 0x5EED) };
+pub fn populate(
+    org: &mut Org,
+    size: SeedSize,
+    seed_number: u64,
+    now: Millis,
+) -> ApiResult<Vec<Change>> {
+    let actor = Actor {
+        user_id: org.client_user_id.clone(),
+        client_id: org.client_id.clone(),
+        ui: false,
+    };
+    let mut s = Seeder {
+        org,
+        actor,
+        now,
+        changes: Vec::new(),
+        rng: SplitMix64(seed_number ^ 0x5EED),
+    };
     match size {
         SeedSize::Empty => {}
         SeedSize::Small => small(&mut s)?,
@@ -190,9 +225,14 @@ fn user(s: &mut Seeder, name: &str) -> String {
     let id = s.org.new_id();
     let email = format!(
         "{}@acme.example",
-        name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), ".")
+        name.to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), ".")
     );
-    s.put(Kind::Users, &id, json!({"id": id, "name": name, "email": email, "state": "active"}));
+    s.put(
+        Kind::Users,
+        &id,
+        json!({"id": id, "name": name, "email": email, "state": "active"}),
+    );
     id
 }
 
@@ -215,34 +255,71 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
     for (name, desc) in [
         ("Customer Care", "Inbound service teams"),
         ("Sales & Retention", "Revenue teams"),
-        ("Back Office / Nordics", "Back-office work in the Nordic region"),
+        (
+            "Back Office / Nordics",
+            "Back-office work in the Nordic region",
+        ),
     ] {
         divs.push(s.create(Kind::Divisions, json!({"name": name, "description": desc}))?);
     }
     let mut skills = Vec::new();
-    for (i, name) in ["Billing", "Technical Support", "Español", "Deutsch", "VIP Handling",
-        "Retention: Save Desk", "Français (Québec)", "Network / Fiber"].iter().enumerate() {
-        skills.push(s.create(Kind::Skills, json!({"name": name, "divisionId": divs[i % 2 + 1]}))?);
+    for (i, name) in [
+        "Billing",
+        "Technical Support",
+        "Español",
+        "Deutsch",
+        "VIP Handling",
+        "Retention: Save Desk",
+        "Français (Québec)",
+        "Network / Fiber",
+    ]
+    .iter()
+    .enumerate()
+    {
+        skills.push(s.create(
+            Kind::Skills,
+            json!({"name": name, "divisionId": divs[i % 2 + 1]}),
+        )?);
     }
     for name in ["English", "Spanish", "German", "Portuguese (Brazil)"] {
         s.create(Kind::Languages, json!({"name": name}))?;
     }
     let mut codes = Vec::new();
-    for (i, name) in ["Resolved", "Escalated to Tier 2", "Callback Scheduled", "Billing – Refund Issued",
-        "No Answer / Voicemail", "Sale Closed ✓", "Wrong Number", "Complaint: Logged"].iter().enumerate() {
+    for (i, name) in [
+        "Resolved",
+        "Escalated to Tier 2",
+        "Callback Scheduled",
+        "Billing – Refund Issued",
+        "No Answer / Voicemail",
+        "Sale Closed ✓",
+        "Wrong Number",
+        "Complaint: Logged",
+    ]
+    .iter()
+    .enumerate()
+    {
         codes.push(s.create(
             Kind::WrapupCodes,
             json!({"name": name, "description": format!("Wrap-up: {name}"), "division": {"id": divs[i % 3]}}),
         )?);
     }
-    let weekdays = s.create(Kind::Schedules, json!({"name": "Weekdays 08:00–18:00", "start": "2024-01-01T08:00:00.000",
-        "end": "2024-01-01T18:00:00.000", "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"}))?;
+    let weekdays = s.create(
+        Kind::Schedules,
+        json!({"name": "Weekdays 08:00–18:00", "start": "2024-01-01T08:00:00.000",
+        "end": "2024-01-01T18:00:00.000", "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"}),
+    )?;
     let saturday = s.create(Kind::Schedules, json!({"name": "Saturday Half Day", "start": "2024-01-06T09:00:00.000",
         "end": "2024-01-06T13:00:00.000", "rrule": "FREQ=WEEKLY;BYDAY=SA", "division": {"id": divs[1]}}))?;
-    let xmas = s.create(Kind::Schedules, json!({"name": "Christmas Day", "start": "2024-12-25T00:00:00.000",
-        "end": "2024-12-25T23:59:59.000", "rrule": "FREQ=YEARLY"}))?;
-    let new_year = s.create(Kind::Schedules, json!({"name": "New Year's Day", "start": "2025-01-01T00:00:00.000",
-        "end": "2025-01-01T23:59:59.000", "rrule": "FREQ=YEARLY"}))?;
+    let xmas = s.create(
+        Kind::Schedules,
+        json!({"name": "Christmas Day", "start": "2024-12-25T00:00:00.000",
+        "end": "2024-12-25T23:59:59.000", "rrule": "FREQ=YEARLY"}),
+    )?;
+    let new_year = s.create(
+        Kind::Schedules,
+        json!({"name": "New Year's Day", "start": "2025-01-01T00:00:00.000",
+        "end": "2025-01-01T23:59:59.000", "rrule": "FREQ=YEARLY"}),
+    )?;
     s.create(Kind::ScheduleGroups, json!({"name": "Main Office Hours", "timeZone": "America/Indiana/Indianapolis",
         "openSchedules": [{"id": weekdays}, {"id": saturday}], "holidaySchedules": [{"id": xmas}, {"id": new_year}]}))?;
     s.create(Kind::ScheduleGroups, json!({"name": "Support / Extended Hours", "timeZone": "Europe/Dublin",
@@ -255,41 +332,104 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
     let support_iq = flow(s, "Support In-Queue", "INQUEUECALL", &divs[1])?;
     let sales_iq = flow(s, "Sales In-Queue", "INQUEUECALL", &divs[2])?;
     let email_iq = flow(s, "Email Triage", "INQUEUEEMAIL", &divs[1])?;
-    let msg_iq = flow(s, "Chat & Messaging In-Queue", "INQUEUESHORTMESSAGE", &divs[1])?;
+    let msg_iq = flow(
+        s,
+        "Chat & Messaging In-Queue",
+        "INQUEUESHORTMESSAGE",
+        &divs[1],
+    )?;
     flow(s, "Common: Authenticate Caller", "COMMONMODULE", &home)?;
     let carrier_ca = s.ca("Carrier Root CA", -400, 3000)?;
     let pbx_ca = s.ca("Partner PBX CA", -345, 20)?;
     s.ca("Legacy SBC CA", -800, -5)?;
     let locs = location_ids(s);
-    let indy = s.create(Kind::Sites, json!({"name": "Indianapolis HQ", "description": "Primary premises site",
+    let indy = s.create(
+        Kind::Sites,
+        json!({"name": "Indianapolis HQ", "description": "Primary premises site",
         "location": {"id": locs[0]}, "mediaModel": "Cloud", "edgeAutoUpdateConfig": edge_config(),
-        "mediaRegions": ["us-east-1"], "callerId": "+13175550100", "callerName": "ACME Support"}))?;
+        "mediaRegions": ["us-east-1"], "callerId": "+13175550100", "callerName": "ACME Support"}),
+    )?;
     let dublin = s.create(Kind::Sites, json!({"name": "Dublin / Cloud", "location": {"id": locs[1]},
         "mediaModel": "Cloud", "edgeAutoUpdateConfig": edge_config(), "mediaRegions": ["eu-west-1", "eu-central-1"],
         "primarySites": [{"id": indy}]}))?;
-    s.patch(Kind::Sites, &indy, |v| v["secondarySites"] = json!([{"id": dublin}]));
-    let trunk = |s: &mut Seeder, name: &str, mb: &str, site: &str, label: &str, cas: Vec<String>| {
+    s.patch(Kind::Sites, &indy, |v| {
+        v["secondarySites"] = json!([{"id": dublin}])
+    });
+    let trunk = |s: &mut Seeder,
+                 name: &str,
+                 mb: &str,
+                 site: &str,
+                 label: &str,
+                 cas: Vec<String>| {
         s.create(Kind::TrunkBaseSettings, json!({"name": name, "description": format!("{name} (BYOC)"),
             "trunkType": "EXTERNAL", "trunkMetabase": {"id": mb}, "site": {"id": site}, "inboundSite": {"id": site},
             "properties": {"trunk_label": {"value": {"instance": label}},
                            "trunk_max_dial_timeout": {"value": {"instance": "2m"}},
                            "trunk_transport_tls_caCertificateIds": {"value": {"instance": cas}}}}))
     };
-    let carrier_a = trunk(s, "Carrier A – BYOC", "external_sip_pcv_byoc_carrier.json", &indy, "Carrier A", vec![carrier_ca.clone()])?;
-    let carrier_b = trunk(s, "Carrier B (Backup)", "external_sip_pcv_byoc_carrier.json", &dublin, "Carrier B", vec![carrier_ca])?;
-    trunk(s, "Partner PBX Trunk", "external_sip_pcv_byoc_pbx.json", &indy, "Partner PBX", vec![pbx_ca])?;
+    let carrier_a = trunk(
+        s,
+        "Carrier A – BYOC",
+        "external_sip_pcv_byoc_carrier.json",
+        &indy,
+        "Carrier A",
+        vec![carrier_ca.clone()],
+    )?;
+    let carrier_b = trunk(
+        s,
+        "Carrier B (Backup)",
+        "external_sip_pcv_byoc_carrier.json",
+        &dublin,
+        "Carrier B",
+        vec![carrier_ca],
+    )?;
+    trunk(
+        s,
+        "Partner PBX Trunk",
+        "external_sip_pcv_byoc_pbx.json",
+        &indy,
+        "Partner PBX",
+        vec![pbx_ca],
+    )?;
     s.create(Kind::OutboundRoutes, json!({"__site": indy, "name": "Domestic Outbound", "classificationTypes": ["National", "Toll Free"],
         "enabled": true, "distribution": "SEQUENTIAL", "externalTrunkBases": [{"id": carrier_a}, {"id": carrier_b}]}))?;
-    s.create(Kind::OutboundRoutes, json!({"__site": dublin, "name": "International", "classificationTypes": ["International"],
-        "enabled": true, "distribution": "RANDOM", "externalTrunkBases": [{"id": carrier_b}]}))?;
-    s.create(Kind::OutboundRoutes, json!({"__site": indy, "name": "Emergency (911)", "classificationTypes": ["Emergency"],
-        "enabled": true, "distribution": "SEQUENTIAL", "externalTrunkBases": [{"id": carrier_a}]}))?;
-    s.patch(Kind::Organization, "me", |o| o["defaultSiteId"] = json!(indy));
+    s.create(
+        Kind::OutboundRoutes,
+        json!({"__site": dublin, "name": "International", "classificationTypes": ["International"],
+        "enabled": true, "distribution": "RANDOM", "externalTrunkBases": [{"id": carrier_b}]}),
+    )?;
+    s.create(
+        Kind::OutboundRoutes,
+        json!({"__site": indy, "name": "Emergency (911)", "classificationTypes": ["Emergency"],
+        "enabled": true, "distribution": "SEQUENTIAL", "externalTrunkBases": [{"id": carrier_a}]}),
+    )?;
+    s.patch(Kind::Organization, "me", |o| {
+        o["defaultSiteId"] = json!(indy)
+    });
 
-    let users: Vec<(String, String)> = ["Ann Agent", "Bruno Díaz", "Chloé Martin", "Dmitri Ivanov", "Eva Müller", "Fatima Zahra"]
-        .iter().map(|n| (user(s, n), n.to_string())).collect();
-    let names = ["Support – Tier 1", "Support – Tier 2", "Sales / Inbound", "Billing & Payments", "VIP: Platinum",
-        "Retención (ES)", "Kundenservice DE", "Callbacks", "Email Support", "Chat & Messaging"];
+    let users: Vec<(String, String)> = [
+        "Ann Agent",
+        "Bruno Díaz",
+        "Chloé Martin",
+        "Dmitri Ivanov",
+        "Eva Müller",
+        "Fatima Zahra",
+    ]
+    .iter()
+    .map(|n| (user(s, n), n.to_string()))
+    .collect();
+    let names = [
+        "Support – Tier 1",
+        "Support – Tier 2",
+        "Sales / Inbound",
+        "Billing & Payments",
+        "VIP: Platinum",
+        "Retención (ES)",
+        "Kundenservice DE",
+        "Callbacks",
+        "Email Support",
+        "Chat & Messaging",
+    ];
     let mut queues: Vec<String> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let mut q = json!({
@@ -324,7 +464,9 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
                 "callMediaSettings": {"enabled": true, "useAgentAddressOutbound": false}});
         }
         let id = s.create(Kind::Queues, q)?;
-        let mut assigned: Vec<String> = (0..3).map(|k| codes[(i + k * 3) % codes.len()].clone()).collect();
+        let mut assigned: Vec<String> = (0..3)
+            .map(|k| codes[(i + k * 3) % codes.len()].clone())
+            .collect();
         assigned.sort();
         assigned.dedup();
         s.put(Kind::QueueWrapupCodes, &id, json!(assigned));
@@ -335,43 +477,162 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
 }
 
 const DEPARTMENTS: &[&str] = &[
-    "Support", "Sales", "Billing", "Retention", "Technical Support", "Collections", "Claims", "Onboarding",
-    "Returns & Refunds", "VIP Care", "Fraud / Disputes", "Field Service", "Warranty", "Bookings", "Loyalty",
-    "Reservations", "Escalations", "Back Office", "Partner Desk", "Logistics", "Órdenes", "Kundendienst",
-    "Service Client", "Atención al Cliente", "Help Desk",
+    "Support",
+    "Sales",
+    "Billing",
+    "Retention",
+    "Technical Support",
+    "Collections",
+    "Claims",
+    "Onboarding",
+    "Returns & Refunds",
+    "VIP Care",
+    "Fraud / Disputes",
+    "Field Service",
+    "Warranty",
+    "Bookings",
+    "Loyalty",
+    "Reservations",
+    "Escalations",
+    "Back Office",
+    "Partner Desk",
+    "Logistics",
+    "Órdenes",
+    "Kundendienst",
+    "Service Client",
+    "Atención al Cliente",
+    "Help Desk",
 ];
 const REGIONS: &[&str] = &[
-    "EMEA", "APAC", "NA East", "NA West", "LATAM", "Zürich", "São Paulo", "Montréal", "Kraków", "東京",
-    "München", "Dublin", "Toronto", "Sydney", "Mumbai", "Paris", "Madrid", "Chicago", "Austin", "Oslo",
+    "EMEA",
+    "APAC",
+    "NA East",
+    "NA West",
+    "LATAM",
+    "Zürich",
+    "São Paulo",
+    "Montréal",
+    "Kraków",
+    "東京",
+    "München",
+    "Dublin",
+    "Toronto",
+    "Sydney",
+    "Mumbai",
+    "Paris",
+    "Madrid",
+    "Chicago",
+    "Austin",
+    "Oslo",
 ];
 const CHANNELS: &[&str] = &["Voice", "Chat", "Email", "Callback", "Messaging"];
 const SKILL_AREAS: &[&str] = &[
-    "Billing", "Tech", "Sales", "Retention", "Claims", "Fiber", "Mobile", "TV", "Broadband", "Insurance",
-    "Mortgages", "Payments", "Cards", "Travel", "Returns", "Warranty", "Fraud", "KYC", "Hardware", "Software",
-    "Cloud", "Security", "Onboarding", "Loyalty", "VIP",
+    "Billing",
+    "Tech",
+    "Sales",
+    "Retention",
+    "Claims",
+    "Fiber",
+    "Mobile",
+    "TV",
+    "Broadband",
+    "Insurance",
+    "Mortgages",
+    "Payments",
+    "Cards",
+    "Travel",
+    "Returns",
+    "Warranty",
+    "Fraud",
+    "KYC",
+    "Hardware",
+    "Software",
+    "Cloud",
+    "Security",
+    "Onboarding",
+    "Loyalty",
+    "VIP",
 ];
 const SKILL_LEVELS: &[&str] = &[
-    "Tier 1", "Tier 2", "Tier 3", "Expert", "Trainee", "Español", "Deutsch", "Français", "Português",
-    "Italiano", "日本語", "Nederlands", "Polski", "Svenska", "Türkçe", "Backup", "Night Shift", "Weekend",
-    "Escalation", "Supervisor",
+    "Tier 1",
+    "Tier 2",
+    "Tier 3",
+    "Expert",
+    "Trainee",
+    "Español",
+    "Deutsch",
+    "Français",
+    "Português",
+    "Italiano",
+    "日本語",
+    "Nederlands",
+    "Polski",
+    "Svenska",
+    "Türkçe",
+    "Backup",
+    "Night Shift",
+    "Weekend",
+    "Escalation",
+    "Supervisor",
 ];
 const OUTCOMES: &[&str] = &[
-    "Resolved", "Escalated", "Callback Scheduled", "Refund Issued", "No Answer", "Voicemail Left",
-    "Sale Closed", "Wrong Number", "Complaint Logged", "Transferred", "Duplicate Contact", "Follow-up Needed",
-    "Order Placed", "Order Cancelled", "Payment Taken", "Ticket Created", "Info Provided", "Abandoned",
-    "Spam / Test", "Cliente satisfecho",
+    "Resolved",
+    "Escalated",
+    "Callback Scheduled",
+    "Refund Issued",
+    "No Answer",
+    "Voicemail Left",
+    "Sale Closed",
+    "Wrong Number",
+    "Complaint Logged",
+    "Transferred",
+    "Duplicate Contact",
+    "Follow-up Needed",
+    "Order Placed",
+    "Order Cancelled",
+    "Payment Taken",
+    "Ticket Created",
+    "Info Provided",
+    "Abandoned",
+    "Spam / Test",
+    "Cliente satisfecho",
 ];
 const CONTEXTS: &[&str] = &[
-    "Billing", "Sales", "Support", "Claims", "Retention", "VIP", "Returns", "Collections", "Fraud", "Onboarding",
-    "Logistics", "Warranty", "Bookings", "Loyalty", "Partners",
+    "Billing",
+    "Sales",
+    "Support",
+    "Claims",
+    "Retention",
+    "VIP",
+    "Returns",
+    "Collections",
+    "Fraud",
+    "Onboarding",
+    "Logistics",
+    "Warranty",
+    "Bookings",
+    "Loyalty",
+    "Partners",
 ];
 
 fn large(s: &mut Seeder) -> ApiResult<()> {
     let home = s.org.home_division_id().unwrap_or_default();
     let mut divs = vec![home];
-    for name in ["Customer Care", "Sales & Retention", "Back Office / Nordics", "EMEA Operations", "APAC Operations",
-        "Américas", "Partners (BPO)", "Digital Channels", "Collections & Recovery"] {
-        divs.push(s.create(Kind::Divisions, json!({"name": name, "description": format!("{name} division")}))?);
+    for name in [
+        "Customer Care",
+        "Sales & Retention",
+        "Back Office / Nordics",
+        "EMEA Operations",
+        "APAC Operations",
+        "Américas",
+        "Partners (BPO)",
+        "Digital Channels",
+        "Collections & Recovery",
+    ] {
+        divs.push(s.create(
+            Kind::Divisions,
+            json!({"name": name, "description": format!("{name} division")}),
+        )?);
     }
     let mut skills = Vec::new();
     'skills: for a in SKILL_AREAS {
@@ -380,12 +641,34 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
                 break 'skills;
             }
             let div = s.pick(&divs).clone();
-            skills.push(s.create(Kind::Skills, json!({"name": format!("{a} – {l}"), "divisionId": div}))?);
+            skills.push(s.create(
+                Kind::Skills,
+                json!({"name": format!("{a} – {l}"), "divisionId": div}),
+            )?);
         }
     }
-    for name in ["English", "Spanish", "German", "French", "Portuguese (Brazil)", "Italian", "Japanese", "Dutch",
-        "Polish", "Swedish", "Turkish", "Norwegian", "Danish", "Finnish", "Czech", "Greek", "Hebrew", "Arabic",
-        "Hindi", "Mandarin (简体中文)"] {
+    for name in [
+        "English",
+        "Spanish",
+        "German",
+        "French",
+        "Portuguese (Brazil)",
+        "Italian",
+        "Japanese",
+        "Dutch",
+        "Polish",
+        "Swedish",
+        "Turkish",
+        "Norwegian",
+        "Danish",
+        "Finnish",
+        "Czech",
+        "Greek",
+        "Hebrew",
+        "Arabic",
+        "Hindi",
+        "Mandarin (简体中文)",
+    ] {
         s.create(Kind::Languages, json!({"name": name}))?;
     }
     let mut codes = Vec::new();
@@ -395,7 +678,10 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
                 break 'codes;
             }
             let div = s.pick(&divs).clone();
-            codes.push(s.create(Kind::WrapupCodes, json!({"name": format!("{c}: {o}"), "division": {"id": div}}))?);
+            codes.push(s.create(
+                Kind::WrapupCodes,
+                json!({"name": format!("{c}: {o}"), "division": {"id": div}}),
+            )?);
         }
     }
     let mut schedules = Vec::new();
@@ -409,8 +695,18 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
         s.create(Kind::ScheduleGroups, json!({"name": format!("{r} Hours"), "timeZone": "Etc/UTC",
             "openSchedules": [{"id": schedules[i * 2]}], "holidaySchedules": [{"id": schedules[i * 2 + 1]}]}))?;
     }
-    let types = ["INBOUNDCALL", "INQUEUECALL", "INBOUNDEMAIL", "INQUEUEEMAIL", "INBOUNDSHORTMESSAGE",
-        "INQUEUESHORTMESSAGE", "COMMONMODULE", "OUTBOUNDCALL", "BOT", "WORKFLOW"];
+    let types = [
+        "INBOUNDCALL",
+        "INQUEUECALL",
+        "INBOUNDEMAIL",
+        "INQUEUEEMAIL",
+        "INBOUNDSHORTMESSAGE",
+        "INQUEUESHORTMESSAGE",
+        "COMMONMODULE",
+        "OUTBOUNDCALL",
+        "BOT",
+        "WORKFLOW",
+    ];
     let mut inqueue = Vec::new();
     let mut n = 0;
     'flows: for d in DEPARTMENTS {
@@ -422,10 +718,27 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
                 continue;
             }
             // Flow names cannot contain a slash.
-            let name = format!("{} – {}", d.replace(" / ", " & "), ["Main", "In-Queue", "Email", "Email Queue", "SMS", "Messaging Queue",
-                "Shared Module", "Outbound", "Bot", "Workflow"][k]);
+            let name = format!(
+                "{} – {}",
+                d.replace(" / ", " & "),
+                [
+                    "Main",
+                    "In-Queue",
+                    "Email",
+                    "Email Queue",
+                    "SMS",
+                    "Messaging Queue",
+                    "Shared Module",
+                    "Outbound",
+                    "Bot",
+                    "Workflow"
+                ][k]
+            );
             let div = s.pick(&divs).clone();
-            let id = s.create(Kind::Flows, json!({"name": name, "type": t, "division": {"id": div}}))?;
+            let id = s.create(
+                Kind::Flows,
+                json!({"name": name, "type": t, "division": {"id": div}}),
+            )?;
             if *t == "INQUEUECALL" {
                 inqueue.push(id);
             }
@@ -433,13 +746,13 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
         }
     }
     let mut cas = Vec::new();
-    for i in 0..20 {
+    for (i, region) in REGIONS.iter().enumerate().take(20) {
         let (from, to) = match i {
             0 => (-700, -3),
             1..=3 => (-360, 5 + i as i64 * 7),
             _ => (-200, 365 * (1 + i as i64 % 9)),
         };
-        cas.push(s.ca(&format!("{} CA {:02}", REGIONS[i], i + 1), from, to)?);
+        cas.push(s.ca(&format!("{region} CA {:02}", i + 1), from, to)?);
     }
     let locs = location_ids(s);
     let mut sites = Vec::new();
@@ -468,8 +781,17 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
     }
     let users: Vec<(String, String)> = (0..200)
         .map(|i| {
-            let name = format!("{} {}", ["Ann", "Bruno", "Chloé", "Dmitri", "Eva", "Fatima", "Gustavo", "Hana", "Ivan", "Jürgen"][i % 10],
-                ["Agent", "Díaz", "Martin", "Ivanov", "Müller", "Zahra", "Silva", "Sato", "Petrov", "Schmidt"][(i / 10) % 10]);
+            let name = format!(
+                "{} {}",
+                [
+                    "Ann", "Bruno", "Chloé", "Dmitri", "Eva", "Fatima", "Gustavo", "Hana", "Ivan",
+                    "Jürgen"
+                ][i % 10],
+                [
+                    "Agent", "Díaz", "Martin", "Ivanov", "Müller", "Zahra", "Silva", "Sato",
+                    "Petrov", "Schmidt"
+                ][(i / 10) % 10]
+            );
             (format!("{name} {}", i / 100 + 1), i)
         })
         .map(|(n, _)| (user(s, &n), n))
@@ -524,6 +846,8 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
         queues.push(id);
     }
     let first_site = sites[0].clone();
-    s.patch(Kind::Organization, "me", |o| o["defaultSiteId"] = json!(first_site));
+    s.patch(Kind::Organization, "me", |o| {
+        o["defaultSiteId"] = json!(first_site)
+    });
     Ok(())
 }

@@ -133,7 +133,8 @@ pub(crate) fn json_response(status: u16, body: &Value, ctx: &str) -> Response<Bo
 fn error_response(e: &ApiError, ctx: &str) -> Response<Body> {
     let mut r = json_response(e.status, &e.body(ctx), ctx);
     if let Some(s) = e.retry_after {
-        r.headers_mut().insert("Retry-After", s.to_string().parse().expect("digits"));
+        r.headers_mut()
+            .insert("Retry-After", s.to_string().parse().expect("digits"));
     }
     r
 }
@@ -225,7 +226,8 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         Err(fault_error(s, ra))
     } else {
         (|| {
-            let perm = routes::permission(&method, &route).ok_or_else(routes::method_not_allowed)?;
+            let perm =
+                routes::permission(&method, &route).ok_or_else(routes::method_not_allowed)?;
             let (info, token) = authenticate(&shared, &headers)?;
             token_label = Some(format!("{}#{}", info.org, info.ordinal));
             client = Some(info.client_id.clone());
@@ -246,7 +248,18 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
                 ui: false,
             };
             let json = parse_body(&headers, &body, &method)?;
-            routes::handle(&shared, &mut st, &info.org, &method, &route, &query, &json, &actor)
+            routes::handle(
+                &shared,
+                &mut st,
+                routes::Call {
+                    org: &info.org,
+                    method: &method,
+                    route: &route,
+                    query: &query,
+                    body: &json,
+                    actor: &actor,
+                },
+            )
         })()
     };
     let resp = match &outcome {
@@ -258,7 +271,12 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
             .expect("static response parts are valid"),
         Err(e) => error_response(e, &ctx),
     };
-    shared.count(&key, token_label.as_deref(), client.as_deref(), resp.status().as_u16());
+    shared.count(
+        &key,
+        token_label.as_deref(),
+        client.as_deref(),
+        resp.status().as_u16(),
+    );
     if effect.drop {
         let (parts, _) = resp.into_parts();
         let mut parts = parts;
@@ -271,7 +289,9 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get("authorization")?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }
 
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(TokenInfo, String), ApiError> {
@@ -284,7 +304,11 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(TokenInfo, Stri
     };
     let st = shared.lock();
     let Some(info) = st.tokens.get(token) else {
-        return Err(ApiError::new(401, "bad.credentials", "Invalid login credentials."));
+        return Err(ApiError::new(
+            401,
+            "bad.credentials",
+            "Invalid login credentials.",
+        ));
     };
     if shared.clock.now_ms() >= info.expires_at {
         return Err(ApiError::new(
@@ -300,17 +324,21 @@ fn parse_body(headers: &HeaderMap, body: &Bytes, method: &str) -> Result<Value, 
     if !matches!(method, "POST" | "PUT" | "PATCH") || body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    if let Some(ct) = headers.get("content-type").and_then(|v| v.to_str().ok()) {
-        if !ct.to_ascii_lowercase().contains("json") {
-            return Err(ApiError::new(
-                415,
-                "unsupported.media.type",
-                "Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.",
-            ));
-        }
+    if let Some(ct) = headers.get("content-type").and_then(|v| v.to_str().ok())
+        && !ct.to_ascii_lowercase().contains("json")
+    {
+        return Err(ApiError::new(
+            415,
+            "unsupported.media.type",
+            "Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.",
+        ));
     }
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::malformed().with_detail("bad.request", &format!("line {} column {}", e.line(), e.column()), None)
+        ApiError::malformed().with_detail(
+            "bad.request",
+            &format!("line {} column {}", e.line(), e.column()),
+            None,
+        )
     })
 }
 
@@ -318,20 +346,43 @@ fn parse_body(headers: &HeaderMap, body: &Bytes, method: &str) -> Result<Value, 
 fn token(shared: &Shared, headers: &HeaderMap, body: &Bytes, ctx: &str) -> Response<Body> {
     let form = Query::parse(Some(&String::from_utf8_lossy(body)));
     if form.get("grant_type") != Some("client_credentials") {
-        return oauth_error(400, "unsupported_grant_type", "grant type must be client_credentials", ctx);
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            "grant type must be client_credentials",
+            ctx,
+        );
     }
     let basic = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        });
     let creds = basic.or_else(|| {
-        Some((form.get("client_id")?.to_string(), form.get("client_secret")?.to_string()))
+        Some((
+            form.get("client_id")?.to_string(),
+            form.get("client_secret")?.to_string(),
+        ))
     });
     let Some((id, secret)) = creds else {
-        return oauth_error(401, "invalid_client", "client authentication failed: no credentials", ctx);
+        return oauth_error(
+            401,
+            "invalid_client",
+            "client authentication failed: no credentials",
+            ctx,
+        );
     };
     let ttl = shared.config().token_ttl_secs;
     let mut st = shared.lock();
@@ -354,5 +405,9 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &Bytes, ctx: &str) -> Respo
         return error_response(&ApiError::internal(), ctx);
     }
     st.tokens.insert(token.clone(), info);
-    json_response(200, &json!({"access_token": token, "token_type": "bearer", "expires_in": ttl}), ctx)
+    json_response(
+        200,
+        &json!({"access_token": token, "token_type": "bearer", "expires_in": ttl}),
+        ctx,
+    )
 }

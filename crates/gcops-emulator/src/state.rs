@@ -148,10 +148,11 @@ impl State {
 }
 
 pub fn commit(db: &mut Db, org: &mut Org, changes: Vec<Change>) -> ApiResult<()> {
-    db.commit(&org.name, &org.meta(), &changes).map_err(|e: StoreError| {
-        tracing::error!("{e}");
-        ApiError::internal()
-    })?;
+    db.commit(&org.name, &org.meta(), &changes)
+        .map_err(|e: StoreError| {
+            tracing::error!("{e}");
+            ApiError::internal()
+        })?;
     org.apply(changes);
     Ok(())
 }

@@ -19,10 +19,18 @@ pub struct Change {
 
 impl Change {
     pub fn put(kind: Kind, id: &str, value: Value) -> Self {
-        Change { kind, id: id.to_string(), value: Some(value) }
+        Change {
+            kind,
+            id: id.to_string(),
+            value: Some(value),
+        }
     }
     pub fn delete(kind: Kind, id: &str) -> Self {
-        Change { kind, id: id.to_string(), value: None }
+        Change {
+            kind,
+            id: id.to_string(),
+            value: None,
+        }
     }
 }
 
@@ -33,7 +41,10 @@ pub struct Db {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the emulator database {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("emulator database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("emulator database holds invalid JSON: {0}")]
@@ -50,8 +61,10 @@ impl Db {
                     source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
                 })?;
                 let path = dir.join("emulator.sqlite3");
-                Connection::open(&path)
-                    .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?
+                Connection::open(&path).map_err(|source| StoreError::Open {
+                    path: path.display().to_string(),
+                    source,
+                })?
             }
             None => Connection::open_in_memory()?,
         };
@@ -70,7 +83,9 @@ impl Db {
     pub fn org_meta(&self, org: &str) -> Result<Option<Value>, StoreError> {
         let s: Option<String> = self
             .conn
-            .query_row("SELECT meta FROM orgs WHERE name = ?1", params![org], |r| r.get(0))
+            .query_row("SELECT meta FROM orgs WHERE name = ?1", params![org], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(match s {
             Some(s) => Some(serde_json::from_str(&s)?),
@@ -79,14 +94,20 @@ impl Db {
     }
 
     pub fn entities(&self, org: &str) -> Result<Vec<(Kind, String, Value)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT kind, id, body FROM entities WHERE org = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, id, body FROM entities WHERE org = ?1")?;
         let rows = stmt.query_map(params![org], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (kind, id, body) = row?;
-            if let Some(kind) = Kind::from_str(&kind) {
+            if let Some(kind) = Kind::parse(&kind) {
                 out.push((kind, id, serde_json::from_str(&body)?));
             }
         }
@@ -105,7 +126,12 @@ impl Db {
     }
 
     /// Writes `changes` and the org's meta in one transaction.
-    pub fn commit(&mut self, org: &str, meta: &Value, changes: &[Change]) -> Result<(), StoreError> {
+    pub fn commit(
+        &mut self,
+        org: &str,
+        meta: &Value,
+        changes: &[Change],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut put = tx.prepare_cached(

@@ -82,7 +82,13 @@ pub fn iso(ms: Millis) -> String {
 /// zone-less local date-times of schedules parse too). Returns milliseconds as if UTC.
 pub fn parse_iso(s: &str) -> Option<Millis> {
     let b = s.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
@@ -125,7 +131,10 @@ mod tests {
             assert_eq!(parse_iso(&iso(ms)), Some(ms), "{}", iso(ms));
         }
         assert_eq!(iso(1_709_287_200_000), "2024-03-01T10:00:00.000Z");
-        assert_eq!(parse_iso("2024-01-01T08:00:00.000"), Some(1_704_096_000_000));
+        assert_eq!(
+            parse_iso("2024-01-01T08:00:00.000"),
+            Some(1_704_096_000_000)
+        );
         assert_eq!(parse_iso("2024-13-01T08:00:00Z"), None);
         assert_eq!(parse_iso("yesterday"), None);
     }

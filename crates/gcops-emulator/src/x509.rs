@@ -21,7 +21,12 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     if n < 0x80 {
         out.push(n as u8);
     } else {
-        let bytes: Vec<u8> = n.to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect();
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend(bytes);
     }
@@ -37,7 +42,11 @@ fn name(attrs: &[(&[u8], &str)]) -> Vec<u8> {
     let rdns: Vec<Vec<u8>> = attrs
         .iter()
         .map(|(oid, v)| {
-            let value = if *oid == OID_C { tlv(0x13, v.as_bytes()) } else { tlv(0x0C, v.as_bytes()) };
+            let value = if *oid == OID_C {
+                tlv(0x13, v.as_bytes())
+            } else {
+                tlv(0x0C, v.as_bytes())
+            };
             tlv(0x31, &seq(&[tlv(0x06, oid), value]))
         })
         .collect();
@@ -50,7 +59,10 @@ fn time(ms: Millis) -> Vec<u8> {
     let sod = secs.rem_euclid(86_400);
     let hms = format!("{:02}{:02}{:02}", sod / 3600, (sod % 3600) / 60, sod % 60);
     if (1950..2050).contains(&y) {
-        tlv(0x17, format!("{:02}{mo:02}{d:02}{hms}Z", y % 100).as_bytes())
+        tlv(
+            0x17,
+            format!("{:02}{mo:02}{d:02}{hms}Z", y % 100).as_bytes(),
+        )
     } else {
         tlv(0x18, format!("{y:04}{mo:02}{d:02}{hms}Z").as_bytes())
     }
@@ -68,10 +80,17 @@ pub fn self_signed_ca(
 ) -> String {
     let key = Ed25519KeyPair::from_seed_unchecked(&key_seed).expect("32-byte seed is a valid key");
     let alg = seq(&[tlv(0x06, OID_ED25519)]);
-    let dn = name(&[(OID_C, country), (OID_O, organization), (OID_CN, common_name)]);
+    let dn = name(&[
+        (OID_C, country),
+        (OID_O, organization),
+        (OID_CN, common_name),
+    ]);
     let mut serial_bytes = serial.to_be_bytes().to_vec();
     serial_bytes.insert(0, 0); // keep it positive
-    let spki = seq(&[alg.clone(), tlv(0x03, &[&[0u8][..], key.public_key().as_ref()].concat())]);
+    let spki = seq(&[
+        alg.clone(),
+        tlv(0x03, &[&[0u8][..], key.public_key().as_ref()].concat()),
+    ]);
     let basic_constraints = seq(&[
         tlv(0x06, OID_BASIC_CONSTRAINTS),
         tlv(0x01, &[0xFF]),
@@ -117,7 +136,10 @@ pub fn parse_pem(pem: &str) -> Option<Vec<Details>> {
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
         let after = &rest[start + 27..];
         let end = after.find("-----END CERTIFICATE-----")?;
-        let b64: String = after[..end].chars().filter(|c| !c.is_whitespace()).collect();
+        let b64: String = after[..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let der = STANDARD.decode(b64).ok()?;
         out.push(parse_der(&der)?);
         rest = &after[end + 25..];
@@ -185,7 +207,9 @@ fn parse_der(der: &[u8]) -> Option<Details> {
 
     let ed25519 = {
         let mut a = Reader { buf: sig_alg };
-        a.next().map(|(_, oid, _)| oid == OID_ED25519).unwrap_or(false)
+        a.next()
+            .map(|(_, oid, _)| oid == OID_ED25519)
+            .unwrap_or(false)
     };
     let signature_valid = if ed25519 && issuer_whole == subject_whole {
         let mut s = Reader { buf: spki };
@@ -193,7 +217,11 @@ fn parse_der(der: &[u8]) -> Option<Details> {
         let (_, key_bits, _) = s.next()?;
         let key = key_bits.get(1..)?;
         let sig = sig_bits.get(1..)?;
-        Some(UnparsedPublicKey::new(&ED25519, key).verify(tbs_whole, sig).is_ok())
+        Some(
+            UnparsedPublicKey::new(&ED25519, key)
+                .verify(tbs_whole, sig)
+                .is_ok(),
+        )
     } else {
         None
     };
@@ -252,8 +280,27 @@ mod tests {
     fn generated_certificates_parse_back() {
         let nb = 1_700_000_000_000 / 1000 * 1000;
         let na = 2_600_000_000_000 / 1000 * 1000; // 2052: GeneralizedTime
-        let pem = self_signed_ca([7; 32], 42, "Carrier Root CA", "Carrier Ünited", "US", nb, na);
-        assert_eq!(pem, self_signed_ca([7; 32], 42, "Carrier Root CA", "Carrier Ünited", "US", nb, na));
+        let pem = self_signed_ca(
+            [7; 32],
+            42,
+            "Carrier Root CA",
+            "Carrier Ünited",
+            "US",
+            nb,
+            na,
+        );
+        assert_eq!(
+            pem,
+            self_signed_ca(
+                [7; 32],
+                42,
+                "Carrier Root CA",
+                "Carrier Ünited",
+                "US",
+                nb,
+                na
+            )
+        );
         let d = parse_pem(&pem).unwrap();
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].subject, "CN=Carrier Root CA,O=Carrier Ünited,C=US");
@@ -261,6 +308,8 @@ mod tests {
         assert_eq!((d[0].issue_date, d[0].expiration_date), (nb, na));
         assert_eq!(d[0].signature_valid, Some(true));
         assert!(parse_pem("not a certificate").is_none());
-        assert!(parse_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").is_none());
+        assert!(
+            parse_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").is_none()
+        );
     }
 }

@@ -16,7 +16,10 @@ fn invalid(code: &str, message: &str) -> ApiError {
 pub fn validate(body: &Value, existing: Option<&Value>) -> ApiResult<()> {
     let name = body["name"].as_str().unwrap_or_default();
     if name.trim().is_empty() {
-        return Err(invalid("architect.flow.validate.failed.missing.name", "The flow name is missing."));
+        return Err(invalid(
+            "architect.flow.validate.failed.missing.name",
+            "The flow name is missing.",
+        ));
     }
     if name.contains('/') {
         return Err(invalid(
@@ -37,7 +40,10 @@ pub fn validate(body: &Value, existing: Option<&Value>) -> ApiResult<()> {
         ));
     }
     if body["type"].as_str().is_none() {
-        return Err(invalid("architect.flow.validate.failed.missing.type", "The flow type is missing."));
+        return Err(invalid(
+            "architect.flow.validate.failed.missing.type",
+            "The flow type is missing.",
+        ));
     }
     match existing {
         None if body["system"] == json!(true) => Err(ApiError::new(
@@ -65,7 +71,10 @@ pub fn validate(body: &Value, existing: Option<&Value>) -> ApiResult<()> {
 /// Fields a client cannot set through POST/PUT; the server keeps its own values.
 fn keep_server_fields(stored: &mut Value, existing: Option<&Value>) {
     for k in ["system", "active", "deleted"] {
-        let v = existing.and_then(|e| e.get(k)).cloned().unwrap_or(json!(false));
+        let v = existing
+            .and_then(|e| e.get(k))
+            .cloned()
+            .unwrap_or(json!(false));
         stored[k] = v;
     }
     if let Some(lock) = existing.and_then(|e| e.get("__lockedClient")) {
@@ -73,15 +82,28 @@ fn keep_server_fields(stored: &mut Value, existing: Option<&Value>) {
     }
     if let Value::Object(m) = stored {
         for k in [
-            "lockedUser", "lockedClient", "publishedVersion", "savedVersion", "checkedInVersion",
-            "debugVersion", "publishedBy", "currentOperation", "inputSchema", "outputSchema",
+            "lockedUser",
+            "lockedClient",
+            "publishedVersion",
+            "savedVersion",
+            "checkedInVersion",
+            "debugVersion",
+            "publishedBy",
+            "currentOperation",
+            "inputSchema",
+            "outputSchema",
         ] {
             m.remove(k);
         }
     }
 }
 
-pub fn create(org: &mut Org, raw: &Value, actor: &Actor, now: i64) -> ApiResult<(String, Vec<Change>)> {
+pub fn create(
+    org: &mut Org,
+    raw: &Value,
+    actor: &Actor,
+    now: i64,
+) -> ApiResult<(String, Vec<Change>)> {
     let (id, mut changes) = crud::create(org, Kind::Flows, raw, actor, now)?;
     if let Some(v) = changes[0].value.as_mut() {
         keep_server_fields(v, None);
@@ -114,22 +136,32 @@ pub fn delete(org: &Org, id: &str, actor: &Actor) -> ApiResult<Vec<Change>> {
             "The default flow cannot be deleted.",
         ));
     }
-    if let Some(holder) = existing["__lockedClient"].as_str() {
-        if holder != actor.client_id && !actor.ui {
-            return Err(ApiError::new(
-                405,
-                "architect.flow.cannot.delete.user.does.not.have.lock",
-                "The flow is locked by another user or client.",
-            ));
-        }
+    if let Some(holder) = existing["__lockedClient"].as_str()
+        && holder != actor.client_id
+        && !actor.ui
+    {
+        return Err(ApiError::new(
+            405,
+            "architect.flow.cannot.delete.user.does.not.have.lock",
+            "The flow is locked by another user or client.",
+        ));
     }
     crud::delete(org, Kind::Flows, id)
 }
 
 /// `POST /api/v2/flows/actions/{checkout|checkin|unlock}?flow=`.
-pub fn action(org: &Org, action: &str, flow: Option<&str>, actor: &Actor) -> ApiResult<(Vec<Change>, Value)> {
+pub fn action(
+    org: &Org,
+    action: &str,
+    flow: Option<&str>,
+    actor: &Actor,
+) -> ApiResult<(Vec<Change>, Value)> {
     let Some(flow) = flow.filter(|f| !f.is_empty()) else {
-        return Err(ApiError::new(400, "architect.query.parameter.missing", "The query parameter 'flow' is missing."));
+        return Err(ApiError::new(
+            400,
+            "architect.query.parameter.missing",
+            "The query parameter 'flow' is missing.",
+        ));
     };
     let existing = crud::find(org, Kind::Flows, flow)?;
     let holder = existing["__lockedClient"].as_str();

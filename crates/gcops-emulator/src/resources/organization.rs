@@ -30,16 +30,22 @@ pub fn put(org: &Org, raw: &Value, actor: &Actor) -> ApiResult<Vec<Change>> {
         _ => {}
     }
     crud::check_refs(org, Kind::Organization, &mut body, None)?;
-    for k in ["id", "thirdPartyOrgName", "features", "productPlatform", "state"] {
+    for k in [
+        "id",
+        "thirdPartyOrgName",
+        "features",
+        "productPlatform",
+        "state",
+    ] {
         if let Some(v) = current.get(k) {
             body[k] = v.clone();
         }
     }
     for k in ["name", "domain"] {
-        if body.get(k).is_none() {
-            if let Some(v) = current.get(k) {
-                body[k] = v.clone();
-            }
+        if body.get(k).is_none()
+            && let Some(v) = current.get(k)
+        {
+            body[k] = v.clone();
         }
     }
     body["version"] = json!(current["version"].as_i64().unwrap_or(0) + 1);

@@ -19,20 +19,43 @@ pub const WRAPUP_BATCH_MAX: usize = 100;
 fn assigned(org: &Org, queue: &str) -> Vec<String> {
     org.get(Kind::QueueWrapupCodes, queue)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-pub fn list_wrapups(org: &Org, queue: &str, q: &Query, now: Millis, cfg: &EmulatorConfig) -> ApiResult<Value> {
+pub fn list_wrapups(
+    org: &Org,
+    queue: &str,
+    q: &Query,
+    now: Millis,
+    cfg: &EmulatorConfig,
+) -> ApiResult<Value> {
     crud::find(org, Kind::Queues, queue)?;
     let (size, number) = crud::page_params(q, "routing/queues#wrapup-codes", None, cfg)?;
     let name = q.get("name").filter(|n| !n.is_empty());
     let mut codes: Vec<&Value> = assigned(org, queue)
         .iter()
         .filter_map(|id| org.get(Kind::WrapupCodes, id))
-        .filter(|c| name.is_none_or(|n| crud::name_matches(NameFilter::ExactWildcard, n, c["name"].as_str().unwrap_or_default())))
+        .filter(|c| {
+            name.is_none_or(|n| {
+                crud::name_matches(
+                    NameFilter::ExactWildcard,
+                    n,
+                    c["name"].as_str().unwrap_or_default(),
+                )
+            })
+        })
         .collect();
-    codes.sort_by_key(|c| (c["name"].as_str().unwrap_or_default().to_lowercase(), c["id"].as_str().unwrap_or_default().to_string()));
+    codes.sort_by_key(|c| {
+        (
+            c["name"].as_str().unwrap_or_default().to_lowercase(),
+            c["id"].as_str().unwrap_or_default().to_string(),
+        )
+    });
     let total = codes.len();
     let entities = codes
         .iter()
@@ -40,16 +63,33 @@ pub fn list_wrapups(org: &Org, queue: &str, q: &Query, now: Millis, cfg: &Emulat
         .take(size as usize)
         .map(|c| crud::render(org, Kind::WrapupCodes, c, now, RenderOpts::default()))
         .collect();
-    let extra = name.map(|n| format!("&name={}", encode(n))).unwrap_or_default();
+    let extra = name
+        .map(|n| format!("&name={}", encode(n)))
+        .unwrap_or_default();
     let path = format!("/api/v2/routing/queues/{queue}/wrapupcodes");
-    Ok(crud::envelope(&path, &extra, entities, size, number, total, Listing::Standard))
+    Ok(crud::envelope(
+        &path,
+        &extra,
+        entities,
+        size,
+        number,
+        total,
+        Listing::Standard,
+    ))
 }
 
 /// `POST …/wrapupcodes` with `[{id}, …]`: adds (idempotently) and returns the added codes.
-pub fn add_wrapups(org: &Org, queue: &str, body: &Value, now: Millis) -> ApiResult<(Vec<Change>, Value)> {
+pub fn add_wrapups(
+    org: &Org,
+    queue: &str,
+    body: &Value,
+    now: Millis,
+) -> ApiResult<(Vec<Change>, Value)> {
     crud::find(org, Kind::Queues, queue)?;
     let Some(items) = body.as_array() else {
-        return Err(ApiError::bad_request("The request body must be an array of wrap-up code references."));
+        return Err(ApiError::bad_request(
+            "The request body must be an array of wrap-up code references.",
+        ));
     };
     if items.len() > WRAPUP_BATCH_MAX {
         return Err(ApiError::bad_request(format!(
@@ -63,16 +103,27 @@ pub fn add_wrapups(org: &Org, queue: &str, body: &Value, now: Millis) -> ApiResu
             return Err(ApiError::required(&format!("[{i}].id")));
         };
         let Some(code) = org.get(Kind::WrapupCodes, id) else {
-            return Err(ApiError::bad_request(format!("The wrap-up code {id} does not exist."))
-                .with_detail("invalid.reference", &format!("[{i}].id"), Some(id)));
+            return Err(
+                ApiError::bad_request(format!("The wrap-up code {id} does not exist."))
+                    .with_detail("invalid.reference", &format!("[{i}].id"), Some(id)),
+            );
         };
         if !ids.iter().any(|x| x == id) {
             ids.push(id.to_string());
         }
-        added.push(crud::render(org, Kind::WrapupCodes, code, now, RenderOpts::default()));
+        added.push(crud::render(
+            org,
+            Kind::WrapupCodes,
+            code,
+            now,
+            RenderOpts::default(),
+        ));
     }
     ids.sort();
-    Ok((vec![Change::put(Kind::QueueWrapupCodes, queue, json!(ids))], Value::Array(added)))
+    Ok((
+        vec![Change::put(Kind::QueueWrapupCodes, queue, json!(ids))],
+        Value::Array(added),
+    ))
 }
 
 pub fn remove_wrapup(org: &Org, queue: &str, code: &str) -> ApiResult<Vec<Change>> {
@@ -89,7 +140,8 @@ pub fn remove_wrapup(org: &Org, queue: &str, code: &str) -> ApiResult<Vec<Change
 /// `GET …/members`: its envelope has no `total`, `pageCount` or `lastUri`.
 pub fn list_members(org: &Org, queue: &str, q: &Query, cfg: &EmulatorConfig) -> ApiResult<Value> {
     crud::find(org, Kind::Queues, queue)?;
-    let (size, number) = crud::page_params(q, "routing/queues#members", Some(MEMBERS_MAX_PAGE), cfg)?;
+    let (size, number) =
+        crud::page_params(q, "routing/queues#members", Some(MEMBERS_MAX_PAGE), cfg)?;
     let name = q.get("name").filter(|n| !n.is_empty());
     let joined = q.bool("joined")?;
     let member_by = q.get("memberBy");
@@ -99,11 +151,21 @@ pub fn list_members(org: &Org, queue: &str, q: &Query, cfg: &EmulatorConfig) -> 
         .map(|a| a.iter().collect())
         .unwrap_or_default();
     members.retain(|m| {
-        name.is_none_or(|n| crud::name_matches(NameFilter::Contains, n, m["name"].as_str().unwrap_or_default()))
-            && joined.is_none_or(|j| m["joined"] == json!(j))
+        name.is_none_or(|n| {
+            crud::name_matches(
+                NameFilter::Contains,
+                n,
+                m["name"].as_str().unwrap_or_default(),
+            )
+        }) && joined.is_none_or(|j| m["joined"] == json!(j))
             && member_by.is_none_or(|b| m["memberBy"] == b)
     });
-    members.sort_by_key(|m| (m["name"].as_str().unwrap_or_default().to_lowercase(), m["id"].as_str().unwrap_or_default().to_string()));
+    members.sort_by_key(|m| {
+        (
+            m["name"].as_str().unwrap_or_default().to_lowercase(),
+            m["id"].as_str().unwrap_or_default().to_string(),
+        )
+    });
     if matches!(q.get("sortOrder"), Some("desc")) {
         members.reverse();
     }

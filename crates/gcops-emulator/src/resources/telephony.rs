@@ -11,17 +11,35 @@ use crate::x509;
 
 /// The trunk metabases every org offers: (id, name, trunkType).
 pub const METABASES: &[(&str, &str, &str)] = &[
-    ("external_sip_pcv_byoc_carrier.json", "Generic BYOC Carrier", "EXTERNAL"),
-    ("external_sip_pcv_byoc_pbx.json", "Generic BYOC PBX", "EXTERNAL"),
+    (
+        "external_sip_pcv_byoc_carrier.json",
+        "Generic BYOC Carrier",
+        "EXTERNAL",
+    ),
+    (
+        "external_sip_pcv_byoc_pbx.json",
+        "Generic BYOC PBX",
+        "EXTERNAL",
+    ),
     ("external_sip.json", "Generic SIP", "EXTERNAL"),
-    ("inin_webrtc_softphone.json", "Genesys Cloud WebRTC Phone", "PHONE"),
+    (
+        "inin_webrtc_softphone.json",
+        "Genesys Cloud WebRTC Phone",
+        "PHONE",
+    ),
     ("inin_edge.json", "Edge to Edge", "EDGE"),
 ];
 
 /// The number-plan classifications every site has (outbound routes must use these).
 pub const CLASSIFICATIONS: &[&str] = &[
-    "Emergency", "Extension", "International", "National", "Network", "Operator Services",
-    "Suspicious", "Toll Free",
+    "Emergency",
+    "Extension",
+    "International",
+    "National",
+    "Network",
+    "Operator Services",
+    "Suspicious",
+    "Toll Free",
 ];
 
 fn metabase(id: &str) -> Option<(&'static str, &'static str, &'static str)> {
@@ -50,13 +68,31 @@ fn template_properties(trunk_type: &str) -> Map<String, Value> {
     p.insert("trunk_label".into(), prop("string", json!("")));
     p.insert("trunk_enabled".into(), prop("boolean", json!(true)));
     p.insert("trunk_max_dial_timeout".into(), prop("string", json!("1m")));
-    p.insert("trunk_media_codec".into(), prop("array", json!(["audio/opus", "audio/PCMU", "audio/PCMA"])));
-    p.insert("trunk_media_disconnect_on_idle_rtp".into(), prop("boolean", json!(false)));
+    p.insert(
+        "trunk_media_codec".into(),
+        prop("array", json!(["audio/opus", "audio/PCMU", "audio/PCMA"])),
+    );
+    p.insert(
+        "trunk_media_disconnect_on_idle_rtp".into(),
+        prop("boolean", json!(false)),
+    );
     if trunk_type == "EXTERNAL" {
-        p.insert("trunk_transport_sip_dscp_value".into(), prop("integer", json!(24)));
-        p.insert("trunk_transport_serverProxyList".into(), prop("array", json!([])));
-        p.insert("trunk_transport_tls_caCertificateIds".into(), prop("array", json!([])));
-        p.insert("trunk_outboundIdentity_callingName".into(), prop("string", json!("")));
+        p.insert(
+            "trunk_transport_sip_dscp_value".into(),
+            prop("integer", json!(24)),
+        );
+        p.insert(
+            "trunk_transport_serverProxyList".into(),
+            prop("array", json!([])),
+        );
+        p.insert(
+            "trunk_transport_tls_caCertificateIds".into(),
+            prop("array", json!([])),
+        );
+        p.insert(
+            "trunk_outboundIdentity_callingName".into(),
+            prop("string", json!("")),
+        );
     }
     p
 }
@@ -67,7 +103,11 @@ pub fn template(metabase_id: Option<&str>) -> ApiResult<Value> {
         return Err(ApiError::required("trunkMetabaseId"));
     };
     let Some((id, name, t)) = metabase(id) else {
-        return Err(ApiError::new(404, "entity.not.found", "Unable to find a trunk metabase with that id."));
+        return Err(ApiError::new(
+            404,
+            "entity.not.found",
+            "Unable to find a trunk metabase with that id.",
+        ));
     };
     Ok(json!({
         "name": "", "state": "active", "trunkType": t, "managed": false,
@@ -77,10 +117,21 @@ pub fn template(metabase_id: Option<&str>) -> ApiResult<Value> {
 }
 
 pub fn prepare_trunk(body: &mut Value, existing: Option<&Value>) -> ApiResult<()> {
-    let mb_id = body["trunkMetabase"]["id"].as_str().unwrap_or_default().to_string();
+    let mb_id = body["trunkMetabase"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let Some((mb_id, mb_name, mb_type)) = metabase(&mb_id) else {
-        return Err(ApiError::new(400, "referenced.key.does.not.exist", "Unable to find entity that matches the key.")
-            .with_detail("referenced.key.does.not.exist", "trunkMetabase.id", Some(&mb_id)));
+        return Err(ApiError::new(
+            400,
+            "referenced.key.does.not.exist",
+            "Unable to find entity that matches the key.",
+        )
+        .with_detail(
+            "referenced.key.does.not.exist",
+            "trunkMetabase.id",
+            Some(&mb_id),
+        ));
     };
     if body["trunkType"] != mb_type {
         return Err(ApiError::new(
@@ -131,8 +182,10 @@ pub fn prepare_ca(body: &Value, existing: Option<&Value>) -> ApiResult<()> {
     }
     let pem = body["certificate"].as_str().unwrap_or_default();
     if x509::parse_pem(pem).is_none() {
-        return Err(ApiError::bad_request("The certificate is not a valid X.509 PEM-encoded certificate.")
-            .with_detail("bad.request", "certificate", None));
+        return Err(ApiError::bad_request(
+            "The certificate is not a valid X.509 PEM-encoded certificate.",
+        )
+        .with_detail("bad.request", "certificate", None));
     }
     Ok(())
 }
@@ -162,7 +215,10 @@ pub fn prepare_route(org: &Org, body: &Value) -> ApiResult<()> {
     }
     for t in body["externalTrunkBases"].as_array().into_iter().flatten() {
         let id = t["id"].as_str().unwrap_or_default();
-        if org.get(Kind::TrunkBaseSettings, id).is_some_and(|tb| tb["trunkType"] != "EXTERNAL") {
+        if org
+            .get(Kind::TrunkBaseSettings, id)
+            .is_some_and(|tb| tb["trunkType"] != "EXTERNAL")
+        {
             return Err(ApiError::new(
                 400,
                 "validation.error",
@@ -182,7 +238,11 @@ pub fn check_deletable(kind: Kind, obj: &Value) -> ApiResult<()> {
         _ => false,
     };
     if managed {
-        return Err(ApiError::new(403, "managed.property.not.allowed", "Managed objects cannot be deleted."));
+        return Err(ApiError::new(
+            403,
+            "managed.property.not.allowed",
+            "Managed objects cannot be deleted.",
+        ));
     }
     Ok(())
 }

@@ -16,7 +16,12 @@ pub struct Resp {
 impl Resp {
     #[track_caller]
     pub fn ok(self) -> Value {
-        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.body);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
         self.body
     }
     /// Asserts an error body with this status and code, in the platform's shape.
@@ -42,7 +47,10 @@ impl Env {
     }
     pub async fn with(b: EmulatorBuilder) -> Env {
         let emu = b.start().await.expect("emulator starts");
-        Env { emu, http: Client::new() }
+        Env {
+            emu,
+            http: Client::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -73,8 +81,16 @@ impl Env {
         let status = r.status();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-        Resp { status, headers, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -86,19 +102,28 @@ pub struct Api<'a> {
 
 impl<'a> Api<'a> {
     pub async fn new(env: &'a Env, org: &str) -> Api<'a> {
-        Api { env, token: env.token(org).await }
+        Api {
+            env,
+            token: env.token(org).await,
+        }
     }
     pub async fn get(&self, path: &str) -> Resp {
         self.env.req(&self.token, Method::GET, path, None).await
     }
     pub async fn post(&self, path: &str, body: Value) -> Resp {
-        self.env.req(&self.token, Method::POST, path, Some(body)).await
+        self.env
+            .req(&self.token, Method::POST, path, Some(body))
+            .await
     }
     pub async fn put(&self, path: &str, body: Value) -> Resp {
-        self.env.req(&self.token, Method::PUT, path, Some(body)).await
+        self.env
+            .req(&self.token, Method::PUT, path, Some(body))
+            .await
     }
     pub async fn patch(&self, path: &str, body: Value) -> Resp {
-        self.env.req(&self.token, Method::PATCH, path, Some(body)).await
+        self.env
+            .req(&self.token, Method::PATCH, path, Some(body))
+            .await
     }
     pub async fn delete(&self, path: &str) -> Resp {
         self.env.req(&self.token, Method::DELETE, path, None).await
@@ -109,7 +134,10 @@ impl<'a> Api<'a> {
         v["id"].as_str().unwrap().to_string()
     }
     pub async fn home(&self) -> String {
-        self.get("/api/v2/authorization/divisions/home").await.ok()["id"].as_str().unwrap().to_string()
+        self.get("/api/v2/authorization/divisions/home").await.ok()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
     /// Every entity of a list, following pages.
     pub async fn all(&self, path: &str) -> Vec<Value> {
@@ -117,7 +145,10 @@ impl<'a> Api<'a> {
         let mut out = Vec::new();
         let mut n = 1;
         loop {
-            let v = self.get(&format!("{path}{sep}pageSize=100&pageNumber={n}")).await.ok();
+            let v = self
+                .get(&format!("{path}{sep}pageSize=100&pageNumber={n}"))
+                .await
+                .ok();
             out.extend(v["entities"].as_array().unwrap().iter().cloned());
             if v.get("nextUri").is_none() {
                 return out;
@@ -128,11 +159,15 @@ impl<'a> Api<'a> {
 }
 
 pub fn names(list: &[Value]) -> Vec<String> {
-    list.iter().map(|v| v["name"].as_str().unwrap().to_string()).collect()
+    list.iter()
+        .map(|v| v["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 pub fn find<'a>(list: &'a [Value], name: &str) -> &'a Value {
-    list.iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{name} not in list"))
+    list.iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in list"))
 }
 
 pub fn json_has_no_nulls(v: &Value) -> bool {

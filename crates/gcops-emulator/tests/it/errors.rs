@@ -16,7 +16,12 @@ async fn malformed_json_oversized_bodies_and_unknown_routes() {
         .unwrap();
     let headers = r.headers().clone();
     let status = r.status();
-    Resp { status, headers, body: r.json().await.unwrap() }.err(400, "bad.request");
+    Resp {
+        status,
+        headers,
+        body: r.json().await.unwrap(),
+    }
+    .err(400, "bad.request");
 
     let big = "x".repeat(520_000);
     let r = env
@@ -30,10 +35,17 @@ async fn malformed_json_oversized_bodies_and_unknown_routes() {
         .unwrap();
     let headers = r.headers().clone();
     let status = r.status();
-    Resp { status, headers, body: r.json().await.unwrap() }.err(413, "request.entity.too.large");
+    Resp {
+        status,
+        headers,
+        body: r.json().await.unwrap(),
+    }
+    .err(413, "request.entity.too.large");
 
     dev.get("/api/v2/configuration").await.err(404, "not.found");
-    dev.put("/api/v2/routing/skills/abc", json!({"name": "x"})).await.err(405, "method.not.allowed");
+    dev.put("/api/v2/routing/skills/abc", json!({"name": "x"}))
+        .await
+        .err(405, "method.not.allowed");
 }
 
 #[tokio::test]
@@ -41,12 +53,25 @@ async fn bad_enum_missing_field_wrong_type_and_bad_date() {
     let env = Env::start().await;
     let dev = Api::new(&env, "dev").await;
     let e = dev
-        .post("/api/v2/routing/queues", json!({"name": "Q", "mediaSettings": {"callback": {"mode": ""}}}))
+        .post(
+            "/api/v2/routing/queues",
+            json!({"name": "Q", "mediaSettings": {"callback": {"mode": ""}}}),
+        )
         .await
         .err(400, "invalid.value");
-    assert!(e["message"].as_str().unwrap().contains("AgentFirst, CustomerFirst"), "{e}");
-    dev.post("/api/v2/routing/queues", json!({"description": "no name"})).await.err(400, "required.field.missing");
-    dev.post("/api/v2/routing/queues", json!({"name": 12})).await.err(400, "bad.request");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("AgentFirst, CustomerFirst"),
+        "{e}"
+    );
+    dev.post("/api/v2/routing/queues", json!({"description": "no name"}))
+        .await
+        .err(400, "required.field.missing");
+    dev.post("/api/v2/routing/queues", json!({"name": 12}))
+        .await
+        .err(400, "bad.request");
     dev.post(
         "/api/v2/architect/schedules",
         json!({"name": "S", "start": "tomorrow", "end": "2024-01-01T10:00:00.000"}),
@@ -54,7 +79,10 @@ async fn bad_enum_missing_field_wrong_type_and_bad_date() {
     .await
     .err(400, "invalid.date");
     let e = dev
-        .post("/api/v2/telephony/providers/edges/certificateauthorities", json!({"name": "C", "type": "REMOTE", "services": ["SIP", "FAX"], "certificate": "x"}))
+        .post(
+            "/api/v2/telephony/providers/edges/certificateauthorities",
+            json!({"name": "C", "type": "REMOTE", "services": ["SIP", "FAX"], "certificate": "x"}),
+        )
         .await
         .err(400, "invalid.value");
     assert!(e["message"].as_str().unwrap().contains("PROVISION_PHONE"));

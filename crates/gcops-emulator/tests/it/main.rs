@@ -2,13 +2,13 @@
 
 mod common;
 
+mod architect;
 mod auth;
 mod errors;
 mod org_and_divisions;
 mod paging;
 mod persistence;
 mod routing;
-mod architect;
+mod seeds;
 mod telephony;
 mod traffic;
-mod seeds;

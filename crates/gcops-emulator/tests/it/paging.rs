@@ -8,8 +8,18 @@ async fn empty_org_lists_have_a_complete_envelope() {
     let stage = Api::new(&env, "stage").await;
     let v = stage.get("/api/v2/routing/queues").await.ok();
     assert_eq!(v["entities"], json!([]));
-    assert_eq!((v["total"].as_u64(), v["pageCount"].as_u64(), v["pageSize"].as_u64()), (Some(0), Some(0), Some(25)));
-    assert_eq!(v["firstUri"], "/api/v2/routing/queues?pageSize=25&pageNumber=1");
+    assert_eq!(
+        (
+            v["total"].as_u64(),
+            v["pageCount"].as_u64(),
+            v["pageSize"].as_u64()
+        ),
+        (Some(0), Some(0), Some(25))
+    );
+    assert_eq!(
+        v["firstUri"],
+        "/api/v2/routing/queues?pageSize=25&pageNumber=1"
+    );
     assert!(v.get("nextUri").is_none() && v.get("previousUri").is_none());
 }
 
@@ -18,27 +28,73 @@ async fn exact_multiple_last_page_and_beyond() {
     let env = Env::start().await;
     let dev = Api::new(&env, "dev").await;
     for i in 0..10 {
-        dev.create("/api/v2/routing/wrapupcodes", json!({"name": format!("Code {i:02}")})).await;
+        dev.create(
+            "/api/v2/routing/wrapupcodes",
+            json!({"name": format!("Code {i:02}")}),
+        )
+        .await;
     }
-    let p1 = dev.get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=1").await.ok();
-    assert_eq!((p1["total"].as_u64(), p1["pageCount"].as_u64()), (Some(10), Some(2)));
-    assert_eq!(p1["nextUri"], "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2");
-    assert_eq!(p1["lastUri"], "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2");
-    let p2 = dev.get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2").await.ok();
-    assert_eq!(names(p2["entities"].as_array().unwrap()), ["Code 05", "Code 06", "Code 07", "Code 08", "Code 09"]);
+    let p1 = dev
+        .get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=1")
+        .await
+        .ok();
+    assert_eq!(
+        (p1["total"].as_u64(), p1["pageCount"].as_u64()),
+        (Some(10), Some(2))
+    );
+    assert_eq!(
+        p1["nextUri"],
+        "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2"
+    );
+    assert_eq!(
+        p1["lastUri"],
+        "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2"
+    );
+    let p2 = dev
+        .get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=2")
+        .await
+        .ok();
+    assert_eq!(
+        names(p2["entities"].as_array().unwrap()),
+        ["Code 05", "Code 06", "Code 07", "Code 08", "Code 09"]
+    );
     assert!(p2.get("nextUri").is_none());
-    assert_eq!(p2["previousUri"], "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=1");
-    let p3 = dev.get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=3").await.ok();
+    assert_eq!(
+        p2["previousUri"],
+        "/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=1"
+    );
+    let p3 = dev
+        .get("/api/v2/routing/wrapupcodes?pageSize=5&pageNumber=3")
+        .await
+        .ok();
     assert_eq!(p3["entities"], json!([]));
     // Partial last page.
-    let p = dev.get("/api/v2/routing/wrapupcodes?pageSize=4&pageNumber=3").await.ok();
-    assert_eq!((p["entities"].as_array().unwrap().len(), p["pageCount"].as_u64()), (2, Some(3)));
+    let p = dev
+        .get("/api/v2/routing/wrapupcodes?pageSize=4&pageNumber=3")
+        .await
+        .ok();
+    assert_eq!(
+        (
+            p["entities"].as_array().unwrap().len(),
+            p["pageCount"].as_u64()
+        ),
+        (2, Some(3))
+    );
     // Descending order.
-    let d = dev.get("/api/v2/routing/wrapupcodes?pageSize=1&sortOrder=descending").await.ok();
+    let d = dev
+        .get("/api/v2/routing/wrapupcodes?pageSize=1&sortOrder=descending")
+        .await
+        .ok();
     assert_eq!(d["entities"][0]["name"], "Code 09");
-    dev.get("/api/v2/routing/wrapupcodes?pageSize=0").await.err(400, "invalid.value");
-    dev.get("/api/v2/routing/wrapupcodes?pageNumber=0").await.err(400, "invalid.value");
-    dev.get("/api/v2/routing/wrapupcodes?pageSize=abc").await.err(400, "invalid.value");
+    dev.get("/api/v2/routing/wrapupcodes?pageSize=0")
+        .await
+        .err(400, "invalid.value");
+    dev.get("/api/v2/routing/wrapupcodes?pageNumber=0")
+        .await
+        .err(400, "invalid.value");
+    dev.get("/api/v2/routing/wrapupcodes?pageSize=abc")
+        .await
+        .err(400, "invalid.value");
 }
 
 #[tokio::test]
@@ -46,9 +102,16 @@ async fn page_size_above_the_limit_is_refused_or_clamped() {
     let env = Env::start().await;
     let dev = Api::new(&env, "dev").await;
     dev.get("/api/v2/routing/queues?pageSize=500").await.ok();
-    let e = dev.get("/api/v2/routing/queues?pageSize=501").await.err(400, "invalid.value");
+    let e = dev
+        .get("/api/v2/routing/queues?pageSize=501")
+        .await
+        .err(400, "invalid.value");
     assert!(e["message"].as_str().unwrap().contains("500"));
-    env.emu.set_page_limits(PageLimits { default_max: 100, over_limit: OverLimit::Clamp, ..PageLimits::default() });
+    env.emu.set_page_limits(PageLimits {
+        default_max: 100,
+        over_limit: OverLimit::Clamp,
+        ..PageLimits::default()
+    });
     let v = dev.get("/api/v2/routing/queues?pageSize=250").await.ok();
     assert_eq!(v["pageSize"], 100);
 
@@ -59,6 +122,8 @@ async fn page_size_above_the_limit_is_refused_or_clamped() {
     }))
     .await;
     let dev = Api::new(&env, "dev").await;
-    dev.get("/api/v2/routing/skills?pageSize=11").await.err(400, "invalid.value");
+    dev.get("/api/v2/routing/skills?pageSize=11")
+        .await
+        .err(400, "invalid.value");
     dev.get("/api/v2/routing/queues?pageSize=50").await.ok();
 }

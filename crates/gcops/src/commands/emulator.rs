@@ -69,11 +69,18 @@ pub fn run(cmd: EmulatorCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let mut builder = Emulator::builder()
             .addr(SocketAddr::new(args.bind, args.port))
-            .orgs(args.orgs.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()))
+            .orgs(
+                args.orgs
+                    .iter()
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty()),
+            )
             .seed(args.seed)
             .seed_number(args.seed_number)
             .rate_limits(RateLimits {
@@ -84,7 +91,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             })
             .page_limits(PageLimits {
                 default_max: args.max_page_size,
-                over_limit: if args.clamp_page_size { OverLimit::Clamp } else { OverLimit::Reject },
+                over_limit: if args.clamp_page_size {
+                    OverLimit::Clamp
+                } else {
+                    OverLimit::Reject
+                },
                 ..PageLimits::default()
             });
         if let Some(dir) = &args.data {
@@ -93,7 +104,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let emu = builder.start().await.context("cannot start the emulator")?;
         let info = emu.ready_info();
         let mut out = std::io::stdout().lock();
-        writeln!(out, "Genesys Cloud API emulator listening on {}", emu.base_url())?;
+        writeln!(
+            out,
+            "Genesys Cloud API emulator listening on {}",
+            emu.base_url()
+        )?;
         for (name, creds) in info["orgs"].as_object().into_iter().flatten() {
             writeln!(
                 out,
@@ -102,7 +117,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 creds["client_secret"].as_str().unwrap_or_default()
             )?;
         }
-        writeln!(out, "Admin API: {}/_emulator/info  (Ctrl-C stops)", emu.base_url())?;
+        writeln!(
+            out,
+            "Admin API: {}/_emulator/info  (Ctrl-C stops)",
+            emu.base_url()
+        )?;
         out.flush()?;
         drop(out);
         if let Some(path) = &args.ready_file {

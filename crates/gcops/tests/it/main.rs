@@ -1,1 +1,6 @@
+//! End-to-end tests of the `gcops` binary.
 
+mod common;
+
+mod emulator_serve;
+mod official_sdk;
