@@ -1,20 +1,51 @@
 //! One module per command; each has its clap `Args` next to the code that runs it.
 
 mod emulator;
+mod export;
+mod fmt;
+mod init;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a config repository (gcops.toml, id-mapping.json, environments/, domains/, scripts/) and git init it.
+    Init(init::InitArgs),
+    /// Export an environment's org into domains/ as canonical JSON, and update id-mapping.json.
+    Export(export::ExportArgs),
+    /// Rewrite every file under domains/ in canonical form, or check that it is (--check).
+    Fmt(fmt::FmtArgs),
     /// Run the embedded Genesys Cloud API emulator (for demos and tests; no Genesys org needed).
     #[command(subcommand)]
     Emulator(emulator::EmulatorCommand),
 }
 
+/// Where the config repository is.
+#[derive(Debug, Clone, Args)]
+pub struct RepoArgs {
+    /// The config repository (default: the current directory or the nearest parent with a gcops.toml).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub repo: Option<PathBuf>,
+}
+
+impl RepoArgs {
+    pub fn open(&self) -> anyhow::Result<gcops_repo::Repo> {
+        let start = match &self.repo {
+            Some(p) => p.clone(),
+            None => std::env::current_dir()?,
+        };
+        Ok(gcops_repo::Repo::discover(&start)?)
+    }
+}
+
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Init(args) => init::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Emulator(cmd) => emulator::run(cmd),
     }
 }

@@ -1,0 +1,129 @@
+//! `gcops fmt [--check]`: every file under domains/ in canonical form — sorted keys, 2-space
+//! indent, trailing newline, objects sorted by natural key, set-like arrays sorted.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use gcops_engine::normalize::{key_of, sort_sets};
+use gcops_model::Catalog;
+use gcops_model::canonical::to_canonical_string;
+use serde_json::Value;
+
+use super::RepoArgs;
+use crate::settings;
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Only report the files that are not canonical (exit 1 if any), change nothing.
+    #[arg(long)]
+    check: bool,
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    repo: RepoArgs,
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_dir() {
+            json_files(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The canonical text of a domain file.
+pub fn canonical(catalog: &Catalog, rel: &str, text: &str) -> Result<String, String> {
+    let mut v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))?;
+    if let Some(spec) = catalog.top_level().find(|k| k.file == Some(rel)) {
+        let sub = spec
+            .sub
+            .filter(|s| !s.as_refs)
+            .and_then(|s| Some((s.field, catalog.get(s.kind)?)));
+        let mut fix = |o: &mut Value| {
+            sort_sets(spec, o);
+            if let Some((field, child)) = sub {
+                for item in o
+                    .get_mut(field)
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    sort_sets(child, item);
+                }
+            }
+        };
+        match &mut v {
+            Value::Array(items) => {
+                items.iter_mut().for_each(&mut fix);
+                items.sort_by_cached_key(|o| key_of(spec, o).unwrap_or_default());
+            }
+            o @ Value::Object(_) => fix(o),
+            _ => {}
+        }
+    }
+    Ok(to_canonical_string(&v))
+}
+
+pub fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
+    let repo = args.repo.open()?;
+    let catalog = settings::catalog(&repo)?;
+    let mut files = Vec::new();
+    json_files(&repo.path("domains"), &mut files).context("cannot read domains/")?;
+    files.sort();
+    let mut not_canonical = Vec::new();
+    let mut errors = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&repo.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
+        match canonical(&catalog, &rel, &text) {
+            Err(e) => errors.push(format!("{rel}: {e}")),
+            Ok(c) if c != text => {
+                if !args.check {
+                    gcops_repo::files::write_atomic(path, &c)?;
+                }
+                not_canonical.push(rel);
+            }
+            Ok(_) => {}
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({"checked": files.len(), "not_canonical": not_canonical, "rewritten": !args.check, "errors": errors})
+        );
+    } else {
+        for f in &not_canonical {
+            println!(
+                "{} {f}",
+                if args.check {
+                    "not canonical:"
+                } else {
+                    "formatted"
+                }
+            );
+        }
+        for e in &errors {
+            eprintln!("error: {e}");
+        }
+    }
+    let bad = !errors.is_empty() || (args.check && !not_canonical.is_empty());
+    Ok(if bad {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
