@@ -12,7 +12,7 @@ use crate::config::{EmulatorConfig, OverLimit};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{Audit, Kind, KindDef, Listing, NameFilter, RefShape, Versioning, def, refs_of};
 use crate::models;
-use crate::query::{Query, encode};
+use crate::query::Query;
 use crate::refs;
 use crate::state::Org;
 use crate::store::Change;
@@ -120,7 +120,12 @@ pub fn render(org: &Org, kind: Kind, stored: &Value, now: Millis, opts: RenderOp
         }
         Kind::Flows => {
             if let Some(client) = stored["__lockedClient"].as_str() {
-                m.insert("lockedClient".into(), json!({"id": client}));
+                let name = org.name.clone();
+                m.insert(
+                    "lockedClient".into(),
+                    json!({"id": client, "name": format!("gcops emulator ({name})"),
+                           "selfUri": format!("/api/v2/oauth/clients/{client}")}),
+                );
             }
         }
         _ => {}
@@ -284,6 +289,7 @@ pub fn list(
     let divisions = q.all("divisionId");
     let types: Vec<String> = q.all("type").iter().map(|t| t.to_uppercase()).collect();
     let managed = q.bool("managed")?;
+    let include_deleted = kind == Kind::Flows && q.bool("deleted")?.unwrap_or(false);
     let mut items: Vec<&Value> = org
         .coll(kind)
         .values()
@@ -299,7 +305,8 @@ pub fn list(
             kind != Kind::Flows || types.is_empty() || types.iter().any(|t| o["type"] == t.as_str())
         })
         .filter(|o| managed.is_none_or(|m| o["managed"].as_bool().unwrap_or(false) == m))
-        .filter(|o| o["state"] != "deleted")
+        .filter(|o| !is_gone(o) || (kind == Kind::Flows && include_deleted))
+        .filter(|o| extra_filters(kind, o, q))
         .collect();
     let sort_by_id = q
         .get("sortBy")
@@ -346,29 +353,69 @@ pub fn list(
         .take(size as usize)
         .map(|o| render(org, kind, o, now, opts))
         .collect();
-    let mut extra = String::new();
-    if let Some(n) = name {
-        extra.push_str(&format!("&name={}", encode(n)));
+    let extra = q.passthrough(&["pageSize", "pageNumber"]);
+    let mut v = envelope(&path, &extra, entities, size, number, total, d.listing);
+    if d.listing == Listing::WithTotalNumberOfEntities {
+        // "The total organization-wide number of entities", whatever the filters.
+        let all = org
+            .coll(kind)
+            .values()
+            .filter(|o| parent.is_none_or(|p| o["__site"] == p) && o["state"] != "deleted")
+            .count();
+        v["totalNumberOfEntities"] = json!(all);
     }
-    for t in q.all("type") {
-        extra.push_str(&format!("&type={}", encode(&t)));
+    Ok(v)
+}
+
+/// Kind-specific list filters (documented query parameters).
+fn extra_filters(kind: Kind, o: &Value, q: &Query) -> bool {
+    let any_id = |param: &str, ids: Vec<&Value>| {
+        let wanted = q.all(param);
+        wanted.is_empty()
+            || wanted
+                .iter()
+                .any(|w| ids.iter().any(|i| i["id"] == w.as_str()))
+    };
+    let list = |field: &str| -> Vec<&Value> {
+        o[field]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    };
+    match kind {
+        Kind::ScheduleGroups => {
+            let mut all = list("openSchedules");
+            all.extend(list("closedSchedules"));
+            all.extend(list("holidaySchedules"));
+            any_id("scheduleIds", all)
+        }
+        Kind::Sites => any_id("location.id", vec![&o["location"]]),
+        Kind::OutboundRoutes => any_id("externalTrunkBases.ids", list("externalTrunkBases")),
+        _ => true,
     }
-    if opts.properties {
-        extra.push_str("&expand=properties");
-    }
-    Ok(envelope(
-        &path, &extra, entities, size, number, total, d.listing,
-    ))
 }
 
 /// The stored object or the kind's not-found error.
+/// Deleted objects: `state: deleted` (skills, telephony) or a flow's `deleted` flag.
+pub fn is_gone(o: &Value) -> bool {
+    o["state"] == "deleted" || o["deleted"] == json!(true)
+}
+
 pub fn find<'a>(org: &'a Org, kind: Kind, id: &str) -> ApiResult<&'a Value> {
-    org.get(kind, id)
-        .filter(|o| o["state"] != "deleted")
-        .ok_or_else(|| {
-            let nf = def(kind).not_found;
-            ApiError::new(nf.status, nf.code, nf.message).with_entity(id, None)
-        })
+    if kind == Kind::Flows
+        && org
+            .get(kind, id)
+            .is_some_and(|f| f["deleted"] == json!(true))
+    {
+        return Err(
+            ApiError::new(410, "architect.flow.deleted", "The flow has been deleted.")
+                .with_entity(id, None),
+        );
+    }
+    org.get(kind, id).filter(|o| !is_gone(o)).ok_or_else(|| {
+        let nf = def(kind).not_found;
+        ApiError::new(nf.status, nf.code, nf.message).with_entity(id, None)
+    })
 }
 
 fn ref_error(kind: Kind, field: &str, id: &str, target: Kind) -> ApiError {
@@ -465,7 +512,7 @@ pub fn referrers(org: &Org, kind: Kind, id: &str) -> Vec<(Kind, String)> {
             continue;
         }
         for (oid, obj) in coll {
-            if *k == kind && oid == id {
+            if (*k == kind && oid == id) || is_gone(obj) {
                 continue;
             }
             if refs::all_ids(specs, obj)
@@ -497,7 +544,7 @@ fn check_unique(org: &Org, kind: Kind, body: &Value, self_id: Option<&str>) -> A
     };
     let clash = org.coll(kind).values().any(|o| {
         o["id"].as_str() != self_id
-            && o["state"] != "deleted"
+            && !is_gone(o)
             && o["name"]
                 .as_str()
                 .is_some_and(|n| n.to_lowercase() == name.to_lowercase())
@@ -542,6 +589,10 @@ pub fn prepare(
         }
     }
     let mut body = models::sanitize(model, &raw)?;
+    // Request-only fields (CreateQueueRequest.sourceQueueId, …) are not part of the object.
+    if let (Some(stored), Value::Object(m)) = (models::model(d.model), &mut body) {
+        m.retain(|k, _| stored.contains_key(k) || (kind == Kind::Skills && k == "divisionId"));
+    }
     if kind == Kind::Skills
         && let (Some(div), Value::Object(m)) = (raw.get("division").cloned(), &mut body)
     {
@@ -570,7 +621,17 @@ pub fn prepare(
             body["__site"] = site.clone();
         }
     }
-    check_refs(org, kind, &mut body, self_id)?;
+    check_refs(org, kind, &mut body, self_id).map_err(|mut e| {
+        // CreateRoutingSkill names the division `divisionId`: report the field the caller sent.
+        if kind == Kind::Skills && raw.get("divisionId").is_some() {
+            for d in e.details.iter_mut() {
+                if d["fieldName"] == "division.id" {
+                    d["fieldName"] = json!("divisionId");
+                }
+            }
+        }
+        e
+    })?;
     check_unique(org, kind, &body, self_id)?;
     match kind {
         Kind::TrunkBaseSettings => crate::resources::telephony::prepare_trunk(&mut body, existing)?,

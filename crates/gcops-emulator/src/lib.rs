@@ -276,7 +276,8 @@ impl EmulatorHandle {
             .values()
             .map(|o| (o.name.clone(), json!({"client_id": o.client_id, "client_secret": o.client_secret, "org_id": o.id})))
             .collect();
-        json!({"base_url": self.base_url, "orgs": orgs})
+        let limits = self.shared.limiter.limits();
+        json!({"base_url": self.base_url, "orgs": orgs, "rate_limits": limits})
     }
 
     pub fn inject(&self, fault: Fault) -> Fault {

@@ -227,8 +227,13 @@ fn display_path(path: &str) -> String {
     path.trim_start_matches('/').replace('/', ".")
 }
 
+/// The field's type name as the platform prints it (`[Mode]` for `mode`).
 fn field_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_string()
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut c = name.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -38,6 +38,16 @@ impl Query {
             .collect()
     }
 
+    /// Every parameter except `exclude`, as `&k=v…`, for the URIs of list envelopes (so that
+    /// following `nextUri` keeps the caller's filters and sort order).
+    pub fn passthrough(&self, exclude: &[&str]) -> String {
+        self.0
+            .iter()
+            .filter(|(k, _)| !exclude.contains(&k.as_str()))
+            .map(|(k, v)| format!("&{}={}", encode(k), encode(v)))
+            .collect()
+    }
+
     pub fn bool(&self, key: &str) -> ApiResult<Option<bool>> {
         match self.get(key) {
             None | Some("") => Ok(None),

@@ -344,7 +344,7 @@ pub fn handle(shared: &Shared, st: &mut State, call: Call<'_>) -> ApiResult<Repl
                 .collect();
             ok(crud::envelope(
                 "/api/v2/telephony/providers/edges/trunkbasesettings/availablemetabases",
-                "",
+                &q.passthrough(&["pageSize", "pageNumber"]),
                 page,
                 size,
                 number,

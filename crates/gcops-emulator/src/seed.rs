@@ -327,8 +327,8 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
     let flow = |s: &mut Seeder, name: &str, ty: &str, div: &str| {
         s.create(Kind::Flows, json!({"name": name, "type": ty, "description": format!("{name} ({ty})"), "division": {"id": div}}))
     };
-    flow(s, "Main IVR", "INBOUNDCALL", &home)?;
-    flow(s, "After Hours", "INBOUNDCALL", &home)?;
+    let main_ivr = flow(s, "Main IVR", "INBOUNDCALL", &home)?;
+    let after_hours = flow(s, "After Hours", "INBOUNDCALL", &home)?;
     let support_iq = flow(s, "Support In-Queue", "INQUEUECALL", &divs[1])?;
     let sales_iq = flow(s, "Sales In-Queue", "INQUEUECALL", &divs[2])?;
     let email_iq = flow(s, "Email Triage", "INQUEUEEMAIL", &divs[1])?;
@@ -454,7 +454,27 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
             q["messageInQueueFlow"] = json!({"id": msg_iq});
         }
         if name == &"Callbacks" {
-            q["mediaSettings"]["callback"]["site"] = json!({"id": indy});
+            let cb = &mut q["mediaSettings"]["callback"];
+            cb["site"] = json!({"id": indy});
+            cb["mode"] = json!("CustomerFirst");
+            cb["liveVoiceReactionType"] = json!("TransferToFlow");
+            cb["liveVoiceFlow"] = json!({"id": main_ivr});
+            cb["answeringMachineReactionType"] = json!("TransferToFlow");
+            cb["answeringMachineFlow"] = json!({"id": after_hours});
+        }
+        if name.contains("Chat") {
+            q["mediaSettings"]["message"]["enableInactivityTimeout"] = json!(true);
+            q["mediaSettings"]["message"]["inactivityTimeoutSettings"] = json!({"actionType": "SEND_TO_ARCHITECT_FLOW", "timeoutSeconds": 900, "flowId": {"id": msg_iq}});
+        }
+        if let (Some(first), true) = (queues.first(), i >= 2) {
+            q["conditionalGroupActivation"] = json!({
+                "pilotRule": {"conditionExpression": "C1",
+                    "conditions": [{"simpleMetric": {"metric": "EstimatedWaitTime", "queue": {"id": first}},
+                                    "operator": "GreaterThan", "value": 60}]},
+                "rules": [{"conditionExpression": "C1 and C2",
+                    "conditions": [{"simpleMetric": {"metric": "IdleAgentCount"}, "operator": "LessThan", "value": 2},
+                                   {"simpleMetric": {"metric": "ServiceLevel", "queue": {"id": queues[1]}},
+                                    "operator": "LessThan", "value": 0.6}]}]});
         }
         if let Some(prev) = queues.last() {
             q["conditionalGroupRouting"] = json!({"rules": [

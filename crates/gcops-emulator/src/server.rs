@@ -181,7 +181,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
     let query = Query::parse(req.uri().query());
     let headers = req.headers().clone();
     let max = shared.config().max_body_bytes;
-    let body = axum::body::to_bytes(req.into_body(), max + 1).await;
+    let body = axum::body::to_bytes(req.into_body(), max).await;
 
     if path.starts_with("/_emulator") {
         let body = body.unwrap_or_default();
@@ -192,7 +192,15 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         if effect.latency_ms > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(effect.latency_ms)).await;
         }
-        let resp = if let Some((s, ra)) = effect.status {
+        let resp = if let Some((429, _)) = effect.status {
+            // Token-endpoint throttling is OAuth-style: 400 invalid_request "rate limit exceeded; …".
+            oauth_error(
+                400,
+                "invalid_request",
+                "rate limit exceeded; try again later",
+                &ctx,
+            )
+        } else if let Some((s, ra)) = effect.status {
             error_response(&fault_error(s, ra), &ctx)
         } else if method != "POST" {
             error_response(&routes::method_not_allowed(), &ctx)
@@ -226,9 +234,9 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         Err(fault_error(s, ra))
     } else {
         (|| {
+            let (info, token) = authenticate(&shared, &headers)?;
             let perm =
                 routes::permission(&method, &route).ok_or_else(routes::method_not_allowed)?;
-            let (info, token) = authenticate(&shared, &headers)?;
             token_label = Some(format!("{}#{}", info.org, info.ordinal));
             client = Some(info.client_id.clone());
             shared.limiter.admit(&token, &info.client_id)?;
@@ -247,7 +255,8 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
                 client_id: org.client_id.clone(),
                 ui: false,
             };
-            let json = parse_body(&headers, &body, &method)?;
+            let json =
+                parse_body(&headers, &body, &method).map_err(|e| malformed_for(&route, e))?;
             routes::handle(
                 &shared,
                 &mut st,
@@ -284,6 +293,35 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Response<Body> {
         return Response::from_parts(parts, Body::new(Dropped));
     }
     resp
+}
+
+/// Schedules and the telephony provider report malformed bodies as `general.bad.request`.
+fn malformed_for(route: &routes::Route, mut e: ApiError) -> ApiError {
+    use crate::kinds::Kind;
+    use routes::Route::*;
+    let kind = match route {
+        Coll(k) | Item(k, _) => Some(*k),
+        OutboundRouteList(_) | OutboundRouteItem(..) | Metabases | TrunkTemplate => {
+            Some(Kind::OutboundRoutes)
+        }
+        _ => None,
+    };
+    if e.code == "bad.request"
+        && matches!(
+            kind,
+            Some(
+                Kind::Schedules
+                    | Kind::ScheduleGroups
+                    | Kind::Sites
+                    | Kind::OutboundRoutes
+                    | Kind::TrunkBaseSettings
+                    | Kind::CertificateAuthorities
+            )
+        )
+    {
+        e.code = "general.bad.request".into();
+    }
+    e
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

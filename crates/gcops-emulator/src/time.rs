@@ -114,11 +114,24 @@ pub fn parse_iso(s: &str) -> Option<Millis> {
         ms = padded.parse::<i64>().ok()?;
         rest = &frac[digits.len()..];
     }
-    if !(rest.is_empty() || rest == "Z" || rest == "+00:00") {
-        return None;
-    }
+    // Zone: none (local date-times), Z, or an offset ±HH:MM / ±HHMM, normalized to UTC.
+    let offset_min = match rest {
+        "" | "Z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = rest[1..].chars().filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            sign * (digits[..2].parse::<i64>().ok()? * 60 + digits[2..].parse::<i64>().ok()?)
+        }
+    };
     let days = days_from_civil(y, mo as u32, d as u32);
-    Some(((days * 86_400 + h * 3600 + mi * 60 + se) * 1000) + ms)
+    Some(((days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60) * 1000) + ms)
 }
 
 #[cfg(test)]
@@ -136,6 +149,14 @@ mod tests {
             Some(1_704_096_000_000)
         );
         assert_eq!(parse_iso("2024-13-01T08:00:00Z"), None);
+        assert_eq!(
+            parse_iso("2024-03-01T12:00:00.000+02:00"),
+            Some(1_709_287_200_000)
+        );
+        assert_eq!(
+            parse_iso("2024-03-01T05:00:00-0500"),
+            Some(1_709_287_200_000)
+        );
         assert_eq!(parse_iso("yesterday"), None);
     }
 }

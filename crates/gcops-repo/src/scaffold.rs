@@ -14,6 +14,8 @@ pub struct EmulatorTarget {
     pub base_url: String,
     pub ready_file: String,
     pub orgs: Vec<String>,
+    /// The emulator's (token/min, client/min, time scale), so the client paces to match.
+    pub limits: Option<(u32, u32, f64)>,
 }
 
 pub const ENVIRONMENTS: &[&str] = &["dev", "stage", "prod"];
@@ -47,14 +49,25 @@ pub fn gcops_toml(emulator: Option<&EmulatorTarget>) -> String {
         s.push_str(&format!("branch = \"{env}\"\n"));
         s.push_str("platform_release = \"2026.12\"\n");
     }
+    let (token_rate, client_rate, scale) =
+        emulator.and_then(|e| e.limits).unwrap_or((300, 3000, 1.0));
     s.push_str(
         "\n[export]\n\
          # kinds = [\"routing/queues\", \"routing/skills\"]   # default: every kind\n\
          include_org_specific = false   # the org's own name and domain are never copied\n\
          \n[client]\n\
-         token_pool = 10                # tokens in rotation: 10 x 300/min reaches the 3,000/min client limit\n\
-         token_rate_per_minute = 300\n\
-         client_rate_per_minute = 3000\n\
+         token_pool = 10                # tokens in rotation: 10 x 300/min reaches the 3,000/min client limit\n",
+    );
+    s.push_str(&format!(
+        "token_rate_per_minute = {token_rate}\nclient_rate_per_minute = {client_rate}\n"
+    ));
+    if scale != 1.0 {
+        s.push_str(&format!(
+            "time_scale = {scale:?}             # the emulator's --time-scale\n"
+        ));
+    }
+    s.push_str(
+        "\
          \n# Leave a field out of export, plan and drift:\n\
          # [[ignore]]\n\
          # kind = \"routing/queues\"        # optional\n\
@@ -176,9 +189,11 @@ mod tests {
             base_url: "http://127.0.0.1:1".into(),
             ready_file: "/tmp/r \"q\".json".into(),
             orgs: vec!["dev".into()],
+            limits: Some((300, 3000, 60.0)),
         };
         let c = crate::Config::parse(&gcops_toml(Some(&e))).unwrap();
         assert_eq!(c.environments["stage"].emulator_org.as_deref(), Some("dev"));
         assert_eq!(c.references.len(), 1);
+        assert_eq!(c.client.time_scale, 60.0);
     }
 }

@@ -62,9 +62,10 @@ pub fn query(
     let page: Vec<&Value> = window.into_iter().take(size as usize).collect();
     let base = "/api/v2/authorization/divisions/query";
     let mut m = serde_json::Map::new();
+    let extra = q.passthrough(&["pageSize", "after", "before"]);
     let cursor = |k: &str, id: &Value| {
         format!(
-            "{base}?pageSize={size}&{k}={}",
+            "{base}?pageSize={size}&{k}={}{extra}",
             encode(id.as_str().unwrap_or_default())
         )
     };
@@ -76,7 +77,13 @@ pub fn query(
     {
         m.insert("previousUri".into(), json!(cursor("before", &first["id"])));
     }
-    m.insert("selfUri".into(), json!(format!("{base}?pageSize={size}")));
+    m.insert(
+        "selfUri".into(),
+        json!(format!(
+            "{base}?pageSize={size}{}",
+            q.passthrough(&["pageSize"])
+        )),
+    );
     m.insert(
         "entities".into(),
         Value::Array(

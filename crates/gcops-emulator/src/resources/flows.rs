@@ -146,7 +146,15 @@ pub fn delete(org: &Org, id: &str, actor: &Actor) -> ApiResult<Vec<Change>> {
             "The flow is locked by another user or client.",
         ));
     }
-    crud::delete(org, Kind::Flows, id)
+    crud::delete(org, Kind::Flows, id)?;
+    // Flows are soft-deleted: GET answers 410 afterwards, lists hide them unless `deleted=true`.
+    let mut gone = existing.clone();
+    gone["deleted"] = json!(true);
+    gone["active"] = json!(false);
+    if let Value::Object(m) = &mut gone {
+        m.remove("__lockedClient");
+    }
+    Ok(vec![Change::put(Kind::Flows, id, gone)])
 }
 
 /// `POST /api/v2/flows/actions/{checkout|checkin|unlock}?flow=`.

@@ -6,7 +6,7 @@ use crate::config::EmulatorConfig;
 use crate::crud::{self, RenderOpts};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{Kind, Listing, NameFilter};
-use crate::query::{Query, encode};
+use crate::query::Query;
 use crate::state::Org;
 use crate::store::Change;
 use crate::time::Millis;
@@ -63,9 +63,7 @@ pub fn list_wrapups(
         .take(size as usize)
         .map(|c| crud::render(org, Kind::WrapupCodes, c, now, RenderOpts::default()))
         .collect();
-    let extra = name
-        .map(|n| format!("&name={}", encode(n)))
-        .unwrap_or_default();
+    let extra = q.passthrough(&["pageSize", "pageNumber"]);
     let path = format!("/api/v2/routing/queues/{queue}/wrapupcodes");
     Ok(crud::envelope(
         &path,
@@ -183,7 +181,8 @@ pub fn list_members(org: &Org, queue: &str, q: &Query, cfg: &EmulatorConfig) -> 
         })
         .collect();
     let base = format!("/api/v2/routing/queues/{queue}/members");
-    let uri = |n: u32| format!("{base}?pageSize={size}&pageNumber={n}");
+    let extra = q.passthrough(&["pageSize", "pageNumber"]);
+    let uri = |n: u32| format!("{base}?pageSize={size}&pageNumber={n}{extra}");
     let mut out = serde_json::Map::new();
     out.insert("entities".into(), Value::Array(page));
     out.insert("pageSize".into(), json!(size));

@@ -198,7 +198,22 @@ async fn flows_metadata_names_locks_and_delete_in_use() {
         .err(409, "architect.flow.cannot.delete.used.in.queues");
     dev.delete(&format!("/api/v2/routing/queues/{q}")).await;
     assert_eq!(dev.delete(&format!("/api/v2/flows/{iq}")).await.status, 204);
+    // Flows are soft-deleted: 410, hidden from lists unless asked for.
     dev.get(&format!("/api/v2/flows/{iq}"))
+        .await
+        .err(410, "architect.flow.deleted");
+    assert!(!names(&dev.all("/api/v2/flows").await).contains(&"Support IQ".to_string()));
+    let with_deleted = dev
+        .get("/api/v2/flows?deleted=true&name=Support%20IQ")
+        .await
+        .ok();
+    assert_eq!(with_deleted["entities"][0]["deleted"], true);
+    dev.create(
+        "/api/v2/flows",
+        json!({"name": "Support IQ", "type": "INQUEUECALL"}),
+    )
+    .await;
+    dev.get("/api/v2/flows/00000000-0000-4000-8000-000000000000")
         .await
         .err(404, "architect.flow.not.found");
 }

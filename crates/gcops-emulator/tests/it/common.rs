@@ -38,6 +38,12 @@ impl Resp {
     }
 }
 
+/// A reqwest client (reqwest is built with rustls and no default crypto provider).
+pub fn http() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::new()
+}
+
 impl Env {
     pub async fn start() -> Env {
         Env::with(Emulator::builder().unlimited()).await
@@ -47,10 +53,7 @@ impl Env {
     }
     pub async fn with(b: EmulatorBuilder) -> Env {
         let emu = b.start().await.expect("emulator starts");
-        Env {
-            emu,
-            http: Client::new(),
-        }
+        Env { emu, http: http() }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -127,3 +127,58 @@ async fn page_size_above_the_limit_is_refused_or_clamped() {
         .err(400, "invalid.value");
     dev.get("/api/v2/routing/queues?pageSize=50").await.ok();
 }
+
+#[tokio::test]
+async fn next_uri_keeps_filters_and_telephony_totals_are_org_wide() {
+    let env = Env::small().await;
+    let dev = Api::new(&env, "dev").await;
+    let home = dev.home().await;
+    let p = dev
+        .get(&format!(
+            "/api/v2/routing/wrapupcodes?pageSize=1&divisionId={home}&sortOrder=descending"
+        ))
+        .await
+        .ok();
+    let next = p["nextUri"].as_str().unwrap();
+    assert!(
+        next.contains(&format!("divisionId={home}")) && next.contains("sortOrder=descending"),
+        "{next}"
+    );
+    let p2 = dev.get(next).await.ok();
+    assert_eq!(p2["entities"][0]["division"]["id"], home.as_str());
+    assert!(p2["entities"][0]["name"].as_str() < p["entities"][0]["name"].as_str());
+    let sites = dev
+        .get("/api/v2/telephony/providers/edges/sites?name=Indianapolis*")
+        .await
+        .ok();
+    assert_eq!(sites["total"], 1);
+    assert_eq!(sites["totalNumberOfEntities"], 3);
+    // Documented filters: scheduleIds, location.id.
+    let groups = dev.all("/api/v2/architect/schedulegroups").await;
+    let sched = groups[0]["openSchedules"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_schedule = dev
+        .get(&format!(
+            "/api/v2/architect/schedulegroups?scheduleIds={sched}"
+        ))
+        .await
+        .ok();
+    assert!(by_schedule["total"].as_u64().unwrap() >= 1);
+    let all_sites = dev.all("/api/v2/telephony/providers/edges/sites").await;
+    let loc = find(&all_sites, "Dublin / Cloud")["location"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at = dev
+        .get(&format!(
+            "/api/v2/telephony/providers/edges/sites?location.id={loc}"
+        ))
+        .await
+        .ok();
+    assert_eq!(
+        names(at["entities"].as_array().unwrap()),
+        vec!["Dublin / Cloud"]
+    );
+}

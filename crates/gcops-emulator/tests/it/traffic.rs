@@ -120,6 +120,29 @@ async fn faults_status_latency_drop_and_counters() {
     );
     dev.get("/api/v2/routing/languages").await.ok();
 
+    // Throttling on the token endpoint looks like the platform's: OAuth-style 400.
+    env.emu.inject(fault(
+        json!({"route": "POST /oauth/token", "count": 1, "status": 429}),
+    ));
+    let c = env.emu.credentials("dev").unwrap();
+    let r = env
+        .http
+        .post(env.url("/oauth/token"))
+        .basic_auth(&c.client_id, Some(&c.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    assert!(
+        body["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("rate limit exceeded;")
+    );
+
     // Faults scoped to one org; next N after the first M.
     env.emu.inject(fault(json!({"route": "GET /api/v2/routing/skills", "org": "stage", "after": 1, "count": 1, "status": 500})));
     let stage = Api::new(&env, "stage").await;
@@ -135,7 +158,7 @@ async fn faults_status_latency_drop_and_counters() {
     let q = &c.routes["GET /api/v2/routing/queues"];
     assert_eq!((q.count, q.statuses[&503], q.statuses[&200]), (3, 2, 1));
     assert_eq!(c.routes["GET /api/v2/routing/skills"].count, 5);
-    assert_eq!(c.routes["POST /oauth/token"].count, 1);
+    assert_eq!(c.routes["POST /oauth/token"].count, 2);
     let dev_client = env.emu.credentials("dev").unwrap().client_id;
     assert_eq!(c.clients[&dev_client], 3 + 1 + 1 + 1 + 2 + 1);
     assert_eq!(

@@ -39,10 +39,22 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default();
             anyhow::ensure!(!orgs.is_empty(), "{}: no orgs", abs.display());
+            let l = &v["rate_limits"];
+            let limits = match (
+                l["token_per_minute"].as_u64(),
+                l["client_per_minute"].as_u64(),
+                l["time_scale"].as_f64(),
+            ) {
+                (Some(t), Some(c), Some(s)) if l["enabled"] != false => {
+                    Some((t as u32, c as u32, s))
+                }
+                _ => None,
+            };
             Some(EmulatorTarget {
                 base_url,
                 ready_file: abs.display().to_string(),
                 orgs,
+                limits,
             })
         }
     };

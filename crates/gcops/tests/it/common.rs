@@ -4,6 +4,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// A reqwest client (reqwest is built with rustls and no default crypto provider).
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 pub fn gcops() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gcops"))
 }

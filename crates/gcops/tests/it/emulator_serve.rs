@@ -32,7 +32,7 @@ async fn serve_prints_credentials_and_writes_the_ready_file() {
             o["client_id"].is_string() && o["client_secret"].is_string() && o["org_id"].is_string()
         );
     }
-    let http = reqwest::Client::new();
+    let http = http();
     let token = served.token(&http, "dev").await;
     let queues: Value = http
         .get(format!("{}/api/v2/routing/queues", served.base()))
@@ -58,7 +58,7 @@ async fn state_survives_a_restart_of_the_process() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data_arg = data.to_str().unwrap();
-    let http = reqwest::Client::new();
+    let http = http();
     let first = Served::start(dir.path(), &["--data", data_arg, "--seed", "small"]);
     let token = first.token(&http, "stage").await;
     let created: Value = http
@@ -98,6 +98,7 @@ async fn sigkill_during_a_write_burst_loses_no_acknowledged_write() {
     let data = dir.path().join("data");
     let data_arg = data.to_str().unwrap();
     let mut served = Served::start(dir.path(), &["--data", data_arg, "--no-rate-limits"]);
+    http();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
