@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SDK_VERSION=269.0.0
 if ! .venv/bin/python -c "import PureCloudPlatformClientV2" 2>/dev/null; then
   echo "Installing PureCloudPlatformClientV2==$SDK_VERSION into .venv (once)..."
-  python3 -m venv .venv
+  python3 -m venv .venv || { python3 -m pip install --quiet --user virtualenv && python3 -m virtualenv .venv; }
   .venv/bin/pip install --quiet --disable-pip-version-check "PureCloudPlatformClientV2==$SDK_VERSION"
 fi
 if ! cargo nextest --version >/dev/null 2>&1; then

@@ -88,3 +88,86 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// Runs gcops; returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = gcops()
+        .args(args)
+        .env_remove("GCOPS_DEV_CLIENT_ID")
+        .env_remove("GCOPS_DEV_CLIENT_SECRET")
+        .output()
+        .expect("gcops runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `gcops init DIR --emulator READY` for a served emulator; returns the repository path.
+pub fn init_repo(served: &Served, dir: &Path) -> PathBuf {
+    let ready = dir.join("ready.json");
+    std::fs::write(&ready, served.ready.to_string()).unwrap();
+    let repo = dir.join("repo");
+    let (code, out, err) = run(&[
+        "init",
+        repo.to_str().unwrap(),
+        "--emulator",
+        ready.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    repo
+}
+
+/// `gcops export --env ENV --json` in `repo`; returns (exit code, summary).
+pub fn export(repo: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "export",
+        "--env",
+        "dev",
+        "--json",
+        "--repo",
+        repo.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args);
+    let summary = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("export printed no JSON ({e}):\n{out}\n{err}"));
+    (code, summary)
+}
+
+/// Every file under `dir/domains` and `dir/id-mapping.json`, path -> bytes.
+pub fn snapshot(repo: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(repo, &repo.join("domains"), &mut out);
+    out.insert(
+        "id-mapping.json".into(),
+        std::fs::read(repo.join("id-mapping.json")).unwrap(),
+    );
+    out
+}
+
+/// POSTs to the emulator's admin API.
+pub async fn admin(served: &Served, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let r = http()
+        .request(method, format!("{}{path}", served.base()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap()
+}

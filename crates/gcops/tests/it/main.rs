@@ -3,4 +3,5 @@
 mod common;
 
 mod emulator_serve;
+mod export;
 mod official_sdk;
