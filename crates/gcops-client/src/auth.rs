@@ -24,10 +24,10 @@ impl TokenPool {
     /// The slot's token, requested on first use and renewed a minute before it expires.
     pub async fn get(&self, slot: usize, client: &Client) -> Result<Secret, ClientError> {
         let mut guard = self.slots[slot].lock().await;
-        if let Some(t) = guard.as_ref() {
-            if t.expires_at > std::time::Instant::now() {
-                return Ok(t.value.clone());
-            }
+        if let Some(t) = guard.as_ref()
+            && t.expires_at > std::time::Instant::now()
+        {
+            return Ok(t.value.clone());
         }
         let t = request_token(client).await?;
         let value = t.value.clone();

@@ -31,7 +31,8 @@ impl Target {
 /// Every object of the org that references may point at, by kind and UUID.
 #[derive(Debug, Default)]
 pub struct Index {
-    map: HashMap<(String, String), Target>,
+    /// kind -> UUID -> target (nested so a lookup allocates nothing).
+    map: HashMap<String, HashMap<String, Target>>,
 }
 
 impl Index {
@@ -42,18 +43,18 @@ impl Index {
         let ty = (spec.key == KeySpec::TypeName)
             .then(|| obj["type"].as_str().unwrap_or_default().to_string());
         let name = obj["name"].as_str().unwrap_or(&key).to_string();
-        self.map.insert(
-            (spec.id.to_string(), id.to_string()),
-            Target { key, name, ty },
-        );
+        self.map
+            .entry(spec.id.to_string())
+            .or_default()
+            .insert(id.to_string(), Target { key, name, ty });
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Option<&Target> {
-        self.map.get(&(kind.to_string(), id.to_string()))
+        self.map.get(kind)?.get(id)
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.map.values().map(HashMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -207,14 +208,13 @@ pub fn for_each_ref_mut(
     for rule in &spec.refs {
         pointer::for_each_mut(v, &rule.path, &mut |h| f(rule, h));
     }
-    if let Some(sub) = spec.sub.filter(|s| !s.as_refs) {
-        if let (Some(child), Some(Value::Array(items))) =
+    if let Some(sub) = spec.sub.filter(|s| !s.as_refs)
+        && let (Some(child), Some(Value::Array(items))) =
             (catalog.get(sub.kind), v.get_mut(sub.field))
-        {
-            for item in items {
-                for rule in &child.refs {
-                    pointer::for_each_mut(item, &rule.path, &mut |h| f(rule, h));
-                }
+    {
+        for item in items {
+            for rule in &child.refs {
+                pointer::for_each_mut(item, &rule.path, &mut |h| f(rule, h));
             }
         }
     }

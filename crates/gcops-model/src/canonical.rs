@@ -4,13 +4,29 @@
 use serde_json::Value;
 
 pub fn to_canonical_string(v: &Value) -> String {
-    // Without serde_json's `preserve_order`, maps are BTreeMaps and keys come out sorted; sort
-    // anyway so that a dependency turning that feature on cannot change our output.
-    let mut v = v.clone();
-    v.sort_all_objects();
-    let mut s = serde_json::to_string_pretty(&v).expect("a Value always serializes");
+    // Without serde_json's `preserve_order`, maps are BTreeMaps and keys come out sorted. If a
+    // dependency turned that feature on, sort a copy so our output cannot change.
+    let mut s = if maps_are_sorted() {
+        serde_json::to_string_pretty(v)
+    } else {
+        let mut v = v.clone();
+        v.sort_all_objects();
+        serde_json::to_string_pretty(&v)
+    }
+    .expect("a Value always serializes");
     s.push('\n');
     s
+}
+
+/// Whether `serde_json::Map` iterates in key order (it does unless `preserve_order` is on).
+fn maps_are_sorted() -> bool {
+    static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTED.get_or_init(|| {
+        let mut m = serde_json::Map::new();
+        m.insert("b".into(), Value::Null);
+        m.insert("a".into(), Value::Null);
+        m.keys().next().is_some_and(|k| k == "a")
+    })
 }
 
 /// Whether `text` is exactly the canonical form of the JSON it holds.

@@ -127,7 +127,7 @@ mod tests {
             "other envs move with the rename"
         );
         assert_eq!(m.get("q", "A2", "dev"), Some("u1"));
-        assert!(m.0["q"].get("B").is_none() && m.0["q"].get("A").is_none());
+        assert!(!m.0["q"].contains_key("B") && !m.0["q"].contains_key("A"));
         assert_eq!(m.pairs("q", "dev", "stage"), live(&[("u1", "s1")]));
         assert_eq!(m.key_of("q", "dev", "u1"), Some("A2"));
     }

@@ -3,11 +3,19 @@
 
 use serde_json::Value;
 
-fn segments(pattern: &str) -> Vec<String> {
+type Seg<'a> = std::borrow::Cow<'a, str>;
+
+fn segments(pattern: &str) -> Vec<Seg<'_>> {
     pattern
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| {
+            if s.contains('~') {
+                s.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                s.into()
+            }
+        })
         .collect()
 }
 
@@ -24,12 +32,12 @@ pub fn matches<'a>(value: &'a Value, pattern: &str) -> Vec<(String, &'a Value)> 
     out
 }
 
-fn walk<'a>(value: &'a Value, segs: &[String], at: String, out: &mut Vec<(String, &'a Value)>) {
+fn walk<'a>(value: &'a Value, segs: &[Seg<'_>], at: String, out: &mut Vec<(String, &'a Value)>) {
     let Some((head, rest)) = segs.split_first() else {
         out.push((at, value));
         return;
     };
-    match (value, head.as_str()) {
+    match (value, head.as_ref()) {
         (Value::Array(items), "*") => {
             for (i, v) in items.iter().enumerate() {
                 walk(v, rest, format!("{at}/{i}"), out);
@@ -60,12 +68,12 @@ pub fn for_each_mut(value: &mut Value, pattern: &str, f: &mut dyn FnMut(&mut Val
     walk_mut(value, &segs, f);
 }
 
-fn walk_mut(value: &mut Value, segs: &[String], f: &mut dyn FnMut(&mut Value)) {
+fn walk_mut(value: &mut Value, segs: &[Seg<'_>], f: &mut dyn FnMut(&mut Value)) {
     let Some((head, rest)) = segs.split_first() else {
         f(value);
         return;
     };
-    match (value, head.as_str()) {
+    match (value, head.as_ref()) {
         (Value::Array(items), "*") => items.iter_mut().for_each(|v| walk_mut(v, rest, f)),
         (Value::Object(m), "*") => m.values_mut().for_each(|v| walk_mut(v, rest, f)),
         (Value::Object(m), key) => {
@@ -107,7 +115,7 @@ pub fn remove(value: &mut Value, pattern: &str) {
 pub fn pattern_matches(pattern: &str, pointer: &str) -> bool {
     let p = segments(pattern);
     let c = segments(pointer);
-    p.len() == c.len() && p.iter().zip(&c).all(|(a, b)| a == "*" || a == b)
+    p.len() == c.len() && p.iter().zip(&c).all(|(a, b)| a.as_ref() == "*" || a == b)
 }
 
 #[cfg(test)]

@@ -58,10 +58,10 @@ impl Progress for KindProgress {
         }
     }
     fn advance(&self, kind: &str, by: u64) {
-        if let Some((_, bars)) = &self.bars {
-            if let Some(b) = bars.lock().expect("progress lock").get(kind) {
-                b.inc(by);
-            }
+        if let Some((_, bars)) = &self.bars
+            && let Some(b) = bars.lock().expect("progress lock").get(kind)
+        {
+            b.inc(by);
         }
     }
     fn finish(&self, kind: &str, objects: usize, error: Option<&str>) {
