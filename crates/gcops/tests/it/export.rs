@@ -261,6 +261,28 @@ async fn init_writes_no_secret_and_missing_credentials_say_what_to_set() {
     ] {
         assert!(repo.join(f).exists(), "{f}");
     }
+    // -v logs every request, never a token or secret.
+    let (code, _, log) = run(&[
+        "-v",
+        "export",
+        "--env",
+        "dev",
+        "--kinds",
+        "routing/skills",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        log.contains("GET /api/v2/routing/skills?pageSize=500&pageNumber=1 -> 200"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(&secret)
+            && !log.to_lowercase().contains("bearer")
+            && !log.contains("access_token"),
+        "{log}"
+    );
     // A real-org environment without credentials.
     let toml = std::fs::read_to_string(repo.join("gcops.toml")).unwrap()
         + "\n[environments.qa]\nregion = \"eu-west-1\"\n";
