@@ -226,32 +226,27 @@ pub async fn export<R: Remote>(
     }
     for spec in &scope {
         let file = spec.file.expect("top-level kinds have a file").to_string();
+        let failed = |e: String| {
+            progress.finish(spec.id, 0, Some(&e));
+            KindReport {
+                kind: spec.id.into(),
+                file: file.clone(),
+                objects: 0,
+                text: None,
+                error: Some(e),
+                min_requests: 0,
+            }
+        };
         let list = match lists.remove(spec.id).expect("every needed kind was listed") {
             Ok(l) => l,
             Err(e) => {
-                progress.finish(spec.id, 0, Some(&e));
-                reports.push(KindReport {
-                    kind: spec.id.into(),
-                    file,
-                    objects: 0,
-                    text: None,
-                    error: Some(e),
-                    min_requests: 0,
-                });
+                reports.push(failed(e));
                 continue;
             }
         };
         let sub_items = match spec.sub.map(|_| subs.remove(spec.id)) {
             Some(Some(Err(e))) => {
-                progress.finish(spec.id, 0, Some(&e));
-                reports.push(KindReport {
-                    kind: spec.id.into(),
-                    file,
-                    objects: 0,
-                    text: None,
-                    error: Some(e),
-                    min_requests: 0,
-                });
+                reports.push(failed(e));
                 continue;
             }
             Some(Some(Ok(m))) => m,
