@@ -43,6 +43,6 @@ while todo:
                          "int64", "date", "time", "local") and t[0].isupper():
                 todo.append(t)
     out[name] = fields
-dst = pathlib.Path("crates/gcops-emulator/src/api_models.json")
+dst = pathlib.Path("crates/gcops-model/src/api_models.json")
 dst.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 print(f"wrote {dst}: {len(out)} models")

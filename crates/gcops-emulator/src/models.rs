@@ -6,35 +6,11 @@
 //! `invalid.value`, unparsable dates `invalid.date`, missing required fields
 //! `required.field.missing`. Unknown fields are dropped, so responses only ever carry model fields.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Deserialize)]
-pub struct Field {
-    #[serde(rename = "type")]
-    pub ty: String,
-    #[serde(default, rename = "readOnly")]
-    pub read_only: bool,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default, rename = "enum")]
-    pub allowed: Option<Vec<String>>,
-}
-
-pub type Model = HashMap<String, Field>;
-
-static MODELS: LazyLock<HashMap<String, Model>> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("api_models.json")).expect("api_models.json is valid")
-});
-
-pub fn model(name: &str) -> Option<&'static Model> {
-    MODELS.get(name)
-}
+pub use gcops_model::models::model;
 
 /// Checks a request body against `model_name` and returns the cleaned body: nulls, unknown
 /// fields and (at the top level) read-only fields removed.

@@ -5,6 +5,7 @@ pub mod canonical;
 pub mod catalog;
 pub mod idmap;
 pub mod ignore;
+pub mod models;
 pub mod pointer;
 pub mod regions;
 pub mod remote;
