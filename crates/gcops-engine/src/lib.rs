@@ -3,6 +3,7 @@
 //! files: callers get texts and results back.
 
 pub mod export;
+pub mod json;
 pub mod normalize;
 pub mod refs;
 
@@ -19,3 +20,18 @@ pub trait Progress: Send + Sync {
 
 pub struct NoProgress;
 impl Progress for NoProgress {}
+
+#[cfg(test)]
+mod ids_test_rng {
+    /// A tiny deterministic generator for property tests (no rand dependency).
+    pub struct Rng(pub u64);
+    impl Rng {
+        pub fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+        }
+    }
+}
