@@ -113,6 +113,11 @@ pub struct KindSpec {
     pub sub: Option<SubSpec>,
     /// Kind-specific normalization after stripping (trunk properties).
     pub hook: Option<fn(&mut Value)>,
+    /// The SDK model of the object (`Queue`, …): the repository form is this model minus the
+    /// stripped fields, with references as natural keys.
+    pub model: &'static str,
+    /// Natural keys of built-in objects every org has (looked up, never in the repository).
+    pub builtin_keys: &'static [&'static str],
 }
 
 /// Volatile and read-only fields of every kind (top level).
@@ -253,6 +258,8 @@ impl Catalog {
                 skip: never,
                 sub: None,
                 hook: None,
+                model: "Organization",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: DIVISIONS,
@@ -269,6 +276,8 @@ impl Catalog {
                 skip: never,
                 sub: None,
                 hook: None,
+                model: "AuthzDivision",
+                builtin_keys: &["Home"],
             },
             KindSpec {
                 id: SKILLS,
@@ -285,6 +294,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "RoutingSkill",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "routing/languages",
@@ -301,6 +312,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "Language",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "routing/wrapup-codes",
@@ -317,6 +330,8 @@ impl Catalog {
                 skip: never,
                 sub: None,
                 hook: None,
+                model: "WrapupCode",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "architect/schedules",
@@ -333,6 +348,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "Schedule",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "architect/schedule-groups",
@@ -367,6 +384,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "ScheduleGroup",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: FLOWS,
@@ -402,6 +421,8 @@ impl Catalog {
                 skip: never,
                 sub: None,
                 hook: None,
+                model: "Flow",
+                builtin_keys: &["INQUEUECALL/Default In-Queue Flow", "VOICEMAIL/Default Voicemail Flow"],
             },
             KindSpec {
                 id: "telephony/certificate-authorities",
@@ -421,6 +442,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "DomainCertificateAuthority",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: SITES,
@@ -460,6 +483,8 @@ impl Catalog {
                     as_refs: false,
                 }),
                 hook: None,
+                model: "Site",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "telephony/sip-domains#outbound-routes",
@@ -482,6 +507,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: None,
+                model: "OutboundRouteBase",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "telephony/trunks",
@@ -502,6 +529,8 @@ impl Catalog {
                 skip: deleted,
                 sub: None,
                 hook: Some(trunk_properties),
+                model: "TrunkBase",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: QUEUES,
@@ -655,6 +684,8 @@ impl Catalog {
                     as_refs: true,
                 }),
                 hook: None,
+                model: "Queue",
+                builtin_keys: &[],
             },
             KindSpec {
                 id: "routing/queues#wrapup-codes",
@@ -671,6 +702,8 @@ impl Catalog {
                 skip: never,
                 sub: None,
                 hook: None,
+                model: "WrapupCode",
+                builtin_keys: &[],
             },
         ];
         Catalog { kinds }
