@@ -341,7 +341,7 @@ fn small(s: &mut Seeder) -> ApiResult<()> {
     flow(s, "Common: Authenticate Caller", "COMMONMODULE", &home)?;
     let carrier_ca = s.ca("Carrier Root CA", -400, 3000)?;
     let pbx_ca = s.ca("Partner PBX CA", -345, 20)?;
-    s.ca("Legacy SBC CA", -800, -5)?;
+    s.ca("Legacy SBC CA", -800, 200)?;
     let locs = location_ids(s);
     let indy = s.create(
         Kind::Sites,
@@ -768,7 +768,7 @@ fn large(s: &mut Seeder) -> ApiResult<()> {
     let mut cas = Vec::new();
     for (i, region) in REGIONS.iter().enumerate().take(20) {
         let (from, to) = match i {
-            0 => (-700, -3),
+            0 => (-700, 3),
             1..=3 => (-360, 5 + i as i64 * 7),
             _ => (-200, 365 * (1 + i as i64 % 9)),
         };

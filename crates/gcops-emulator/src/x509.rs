@@ -135,10 +135,11 @@ pub fn parse_pem(pem: &str) -> Option<Vec<Details>> {
         parsed
             .into_iter()
             .map(|d| Details {
-                signature_valid: d
-                    .self_signed_ed25519
-                    .as_ref()
-                    .map(|(key, tbs, sig)| UnparsedPublicKey::new(&ED25519, key).verify(tbs, sig).is_ok()),
+                signature_valid: d.self_signed_ed25519.as_ref().map(|(key, tbs, sig)| {
+                    UnparsedPublicKey::new(&ED25519, key)
+                        .verify(tbs, sig)
+                        .is_ok()
+                }),
                 issuer: d.issuer,
                 subject: d.subject,
                 issue_date: d.issue_date,

@@ -42,7 +42,11 @@ pub struct ParseError {
 }
 
 pub fn parse(text: &str) -> Result<Node, ParseError> {
-    let mut p = Parser { b: text.as_bytes(), text, i: 0 };
+    let mut p = Parser {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+    };
     p.ws();
     let node = p.value(0)?;
     p.ws();
@@ -60,7 +64,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, message: &str) -> ParseError {
-        ParseError { offset: self.i.min(self.b.len()), message: message.to_string() }
+        ParseError {
+            offset: self.i.min(self.b.len()),
+            message: message.to_string(),
+        }
     }
 
     fn ws(&mut self) {
@@ -89,7 +96,11 @@ impl Parser<'_> {
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(_) => return Err(self.err("unexpected character: a value was expected")),
         };
-        Ok(Node { value, start, end: self.i })
+        Ok(Node {
+            value,
+            start,
+            end: self.i,
+        })
     }
 
     fn literal(&mut self, word: &str, v: NodeValue) -> Result<NodeValue, ParseError> {
@@ -137,7 +148,10 @@ impl Parser<'_> {
         }
         match serde_json::from_str::<Value>(&self.text[start..self.i]) {
             Ok(Value::Number(n)) => Ok(NodeValue::Number(n)),
-            _ => Err(ParseError { offset: start, message: "the number is out of range".into() }),
+            _ => Err(ParseError {
+                offset: start,
+                message: "the number is out of range".into(),
+            }),
         }
     }
 
@@ -161,7 +175,10 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.i += 1;
-                    let esc = *self.b.get(self.i).ok_or_else(|| self.err("unterminated escape"))?;
+                    let esc = *self
+                        .b
+                        .get(self.i)
+                        .ok_or_else(|| self.err("unterminated escape"))?;
                     self.i += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -201,7 +218,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let s = self.text.get(self.i..self.i + 4).ok_or_else(|| self.err("truncated \\u escape"))?;
+        let s = self
+            .text
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.err("truncated \\u escape"))?;
         let v = u32::from_str_radix(s, 16).map_err(|_| self.err("invalid \\u escape"))?;
         if !s.bytes().all(|c| c.is_ascii_hexdigit()) {
             return Err(self.err("invalid \\u escape"));
@@ -256,7 +276,12 @@ impl Parser<'_> {
             self.i += 1;
             self.ws();
             let value = self.value(depth + 1)?;
-            members.push(Member { key, key_start, key_end, value });
+            members.push(Member {
+                key,
+                key_start,
+                key_end,
+                value,
+            });
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,
@@ -323,9 +348,10 @@ impl Node {
                     if !seen.insert(member.key.as_str()) {
                         out.push((at.clone(), member));
                     }
-                    member
-                        .value
-                        .walk_dups(format!("{at}/{}", gcops_model::pointer::escape(&member.key)), out);
+                    member.value.walk_dups(
+                        format!("{at}/{}", gcops_model::pointer::escape(&member.key)),
+                        out,
+                    );
                 }
             }
             _ => {}
@@ -338,7 +364,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..text.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -351,14 +382,27 @@ mod tests {
     fn parses_like_serde_json_with_spans_and_duplicates() {
         let text = "{\n  \"a\": [1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\", true, null],\n  \"b\": {\"c\": 1, \"c\": 2}\n}\n";
         let node = parse(text).unwrap();
-        assert_eq!(node.to_value(), serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(
+            node.to_value(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
         let c = node.pointer("/b/c").unwrap();
         assert_eq!(&text[c.start..c.end], "2");
         assert_eq!(line_col(text, c.start), (3, 22));
         let dups = node.duplicate_keys();
         assert_eq!(dups.len(), 1);
         assert_eq!((dups[0].0.as_str(), dups[0].1.key.as_str()), ("/b", "c"));
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "\"\\x\"", "[1] 2", "{\"a\":1,}", "\"\u{1}\""] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "\"\\x\"",
+            "[1] 2",
+            "{\"a\":1,}",
+            "\"\u{1}\"",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?}");
             assert!(serde_json::from_str::<Value>(bad).is_err(), "{bad:?}");
         }
@@ -374,7 +418,9 @@ mod tests {
         let mut rng = Rng(0x5EED);
         for round in 0..20_000 {
             let bytes: Vec<u8> = if round % 2 == 0 {
-                (0..rng.below(64)).map(|_| b"{}[]\",:0123456789.eE+-tfnrul \\\"abc\xc3\xa9"[rng.below(32)]).collect()
+                (0..rng.below(64))
+                    .map(|_| b"{}[]\",:0123456789.eE+-tfnrul \\\"abc\xc3\xa9"[rng.below(32)])
+                    .collect()
             } else {
                 let mut b = valid.as_bytes().to_vec();
                 for _ in 0..1 + rng.below(4) {
@@ -389,12 +435,16 @@ mod tests {
                 }
                 b
             };
-            let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
             match (parse(text), serde_json::from_str::<Value>(text)) {
                 (Ok(n), Ok(v)) => assert_eq!(n.to_value(), v, "{text:?}"),
                 (Err(_), Err(_)) => {}
                 (Ok(_), Err(e)) => panic!("accepted what serde_json refuses ({e}): {text:?}"),
-                (Err(e), Ok(_)) => panic!("refused what serde_json accepts ({}): {text:?}", e.message),
+                (Err(e), Ok(_)) => {
+                    panic!("refused what serde_json accepts ({}): {text:?}", e.message)
+                }
             }
         }
     }

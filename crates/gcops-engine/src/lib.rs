@@ -3,9 +3,13 @@
 //! files: callers get texts and results back.
 
 pub mod export;
+pub mod format;
+pub mod graph;
 pub mod json;
+pub mod live;
 pub mod normalize;
 pub mod refs;
+pub mod validate;
 
 pub use export::{ExportOptions, ExportResult, KindReport, export};
 pub use gcops_model::IgnoreRule;

@@ -422,7 +422,10 @@ impl Catalog {
                 sub: None,
                 hook: None,
                 model: "Flow",
-                builtin_keys: &["INQUEUECALL/Default In-Queue Flow", "VOICEMAIL/Default Voicemail Flow"],
+                builtin_keys: &[
+                    "INQUEUECALL/Default In-Queue Flow",
+                    "VOICEMAIL/Default Voicemail Flow",
+                ],
             },
             KindSpec {
                 id: "telephony/certificate-authorities",

@@ -9,6 +9,7 @@ pub mod models;
 pub mod pointer;
 pub mod regions;
 pub mod remote;
+pub mod time;
 pub mod x509;
 
 pub use catalog::{Catalog, KindSpec, Paging, RefRule, Shape};

@@ -11,8 +11,7 @@ const OID_O: &[u8] = &[0x55, 0x04, 0x0A];
 const OID_OU: &[u8] = &[0x55, 0x04, 0x0B];
 const OID_C: &[u8] = &[0x55, 0x04, 0x06];
 
-/// Milliseconds since the Unix epoch.
-pub type Millis = i64;
+use crate::time::{Millis, days_from_civil};
 
 /// What the platform reports about one certificate.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +111,11 @@ fn parse_der(der: &[u8]) -> Option<Details> {
         let mut s = Reader { buf: spki };
         s.next()?;
         let (_, key_bits, _) = s.next()?;
-        Some((key_bits.get(1..)?.to_vec(), tbs_whole.to_vec(), sig_bits.get(1..)?.to_vec()))
+        Some((
+            key_bits.get(1..)?.to_vec(),
+            tbs_whole.to_vec(),
+            sig_bits.get(1..)?.to_vec(),
+        ))
     } else {
         None
     };
@@ -163,22 +166,14 @@ fn parse_time((tag, content, _): (u8, &[u8], &[u8])) -> Option<Millis> {
     Some((days * 86_400 + n(4..6)? * 3600 + n(6..8)? * 60 + n(8..10)?) * 1000)
 }
 
-
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn garbage_is_not_a_certificate() {
         assert!(super::parse_pem("not a certificate").is_none());
-        assert!(super::parse_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").is_none());
+        assert!(
+            super::parse_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
+                .is_none()
+        );
     }
 }

@@ -123,10 +123,24 @@ async fn large_seed_has_the_promised_sizes() {
         .filter(|c| c["type"] == "REMOTE")
         .collect();
     assert_eq!(remote.len(), 20);
+    // Some are near expiry, none expired: a fresh seed validates clean.
     assert!(
         remote
             .iter()
-            .any(|c| c["certificateDetails"][0]["expired"] == true)
+            .all(|c| c["certificateDetails"][0]["expired"] == false)
+    );
+    env.emu.advance_clock(5 * 86_400);
+    let dev = Api::new(&env, "dev").await;
+    let later = dev
+        .get("/api/v2/telephony/providers/edges/certificateauthorities")
+        .await
+        .ok();
+    let expired = later["entities"].as_array().unwrap().iter();
+    assert!(
+        expired
+            .filter(|c| c["certificateDetails"][0]["expired"] == true)
+            .count()
+            >= 1
     );
     assert_eq!(
         total(dev.get("/api/v2/authorization/divisions").await.ok()),

@@ -6,10 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use gcops_engine::normalize::{key_of, sort_sets};
-use gcops_model::Catalog;
-use gcops_model::canonical::to_canonical_string;
-use serde_json::Value;
 
 use super::RepoArgs;
 use crate::settings;
@@ -40,40 +36,6 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The canonical text of a domain file.
-pub fn canonical(catalog: &Catalog, rel: &str, text: &str) -> Result<String, String> {
-    let mut v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))?;
-    if let Some(spec) = catalog.top_level().find(|k| k.file == Some(rel)) {
-        let sub = spec
-            .sub
-            .filter(|s| !s.as_refs)
-            .and_then(|s| Some((s.field, catalog.get(s.kind)?)));
-        let mut fix = |o: &mut Value| {
-            sort_sets(spec, o);
-            if let Some((field, child)) = sub {
-                for item in o
-                    .get_mut(field)
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    sort_sets(child, item);
-                }
-            }
-        };
-        match &mut v {
-            Value::Array(items) => {
-                items.iter_mut().for_each(&mut fix);
-                items.sort_by_cached_key(|o| key_of(spec, o).unwrap_or_default());
-            }
-            o @ Value::Object(_) => fix(o),
-            _ => {}
-        }
-    }
-    Ok(to_canonical_string(&v))
-}
-
 pub fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
     let repo = args.repo.open()?;
     let catalog = settings::catalog(&repo)?;
@@ -89,7 +51,7 @@ pub fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
-        match canonical(&catalog, &rel, &text) {
+        match gcops_engine::format::canonical_text(&catalog, &rel, &text) {
             Err(e) => errors.push(format!("{rel}: {e}")),
             Ok(c) if c != text => {
                 if !args.check {

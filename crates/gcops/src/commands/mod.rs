@@ -3,7 +3,10 @@
 mod emulator;
 mod export;
 mod fmt;
+mod graph;
 mod init;
+mod schema;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,9 +21,26 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Rewrite every file under domains/ in canonical form, or check that it is (--check).
     Fmt(fmt::FmtArgs),
+    /// Check the repository: schema, duplicates, dangling references, hard-coded ids,
+    /// substitutions, compatibility, certificates, cycles. Exit 1 on any error.
+    Validate(validate::ValidateArgs),
+    /// Print the resource dependency graph (dot, mermaid or json).
+    Graph(graph::GraphArgs),
+    /// Write the JSON Schemas of every kind's file (for editor completion and checks).
+    Schema(schema::SchemaArgs),
+    /// Certificate checks for scheduled jobs.
+    #[command(subcommand)]
+    Certs(CertsCommand),
     /// Run the embedded Genesys Cloud API emulator (for demos and tests; no Genesys org needed).
     #[command(subcommand)]
     Emulator(emulator::EmulatorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertsCommand {
+    /// Report certificate authorities (in the repository and the live org) that are expired or
+    /// expire soon, and the trunks that use them. Exit 1 if any has expired.
+    Check(validate::CertsCheckArgs),
 }
 
 /// Where the config repository is.
@@ -46,6 +66,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Export(args) => export::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Graph(args) => graph::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Certs(CertsCommand::Check(args)) => validate::run_certs(args),
         Command::Emulator(cmd) => emulator::run(cmd),
     }
 }

@@ -1,0 +1,627 @@
+//! `gcops validate`: every mistake in the repository, before anything touches an org — each
+//! with a stable code, severity, file, line:column, JSON Pointer, message and hint.
+
+pub mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gcops_model::Catalog;
+use gcops_model::catalog::{KeySpec, KindSpec, natural_key};
+use gcops_model::contains_uuid;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::graph::Graph;
+use crate::json::{self, Node, NodeValue, line_col};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub pointer: String,
+    pub message: String,
+    pub hint: String,
+    /// Byte range of the offending text (for underlining).
+    #[serde(skip)]
+    pub span: (usize, usize),
+}
+
+/// A file under `domains/` (path relative to the repository root, e.g. `domains/routing/queues.json`).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub rel: String,
+    pub text: String,
+}
+
+/// What the live org has, for `--env` checks.
+#[derive(Debug, Clone, Default)]
+pub struct LiveOrg {
+    pub env: String,
+    /// kind -> natural keys (built-ins included).
+    pub keys: BTreeMap<String, BTreeSet<String>>,
+    /// Certificate authorities: (name, expiration of each certificate, ms).
+    pub certificates: Vec<(String, Vec<i64>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// Environments to check substitutions and compatibility for: (name, values of
+    /// `environments/<env>.json` or `None` if that file is missing, pinned release tag).
+    pub environments: Vec<(String, Option<Value>, Option<String>)>,
+    /// `compat/platform-versions.json`.
+    pub compat: Option<Value>,
+    pub include_org_specific: bool,
+    /// Warn about certificates expiring within this many days.
+    pub cert_warn_days: i64,
+    pub now_ms: i64,
+    pub live: Option<&'a LiveOrg>,
+}
+
+pub const DAY_MS: i64 = 86_400_000;
+
+/// A repository object found while loading.
+struct Obj<'a> {
+    file: usize,
+    kind: &'a KindSpec,
+    key: String,
+    pointer: String,
+    node: &'a Node,
+    value: Value,
+}
+
+struct Ctx<'a> {
+    files: &'a [SourceFile],
+    out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn push(
+        &mut self,
+        file: usize,
+        code: &'static str,
+        sev: Severity,
+        span: (usize, usize),
+        pointer: &str,
+        message: String,
+        hint: String,
+    ) {
+        let f = &self.files[file];
+        let (line, column) = line_col(&f.text, span.0);
+        self.out.push(Diagnostic {
+            code,
+            severity: sev,
+            file: f.rel.clone(),
+            line,
+            column,
+            pointer: pointer.to_string(),
+            message,
+            hint,
+            span,
+        });
+    }
+}
+
+fn node_at<'a>(root: &'a Node, ptr: &str) -> &'a Node {
+    // The deepest existing node on the path (a missing field is reported at its parent).
+    let mut p = ptr.to_string();
+    loop {
+        if let Some(n) = root.pointer(&p) {
+            return n;
+        }
+        match p.rfind('/') {
+            Some(i) => p.truncate(i),
+            None => return root,
+        }
+    }
+}
+
+/// Runs every offline check (and the `--env` ones when `opts.live` is given).
+pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<Diagnostic> {
+    let parsed: Vec<Result<Node, json::ParseError>> =
+        files.iter().map(|f| json::parse(&f.text)).collect();
+    let mut cx = Ctx {
+        files,
+        out: Vec::new(),
+    };
+    let mut objects: Vec<Obj> = Vec::new();
+    let mut cas: Vec<(usize, String, String, (usize, usize))> = Vec::new();
+
+    for (i, f) in files.iter().enumerate() {
+        let root = match &parsed[i] {
+            Err(e) => {
+                cx.push(
+                    i,
+                    "INVALID_JSON",
+                    Severity::Error,
+                    (e.offset, e.offset + 1),
+                    "",
+                    format!("not valid JSON: {}", e.message),
+                    "fix the syntax (gcops fmt cannot format a file it cannot read)".into(),
+                );
+                continue;
+            }
+            Ok(r) => r,
+        };
+        let dups = root.duplicate_keys();
+        for (at, m) in &dups {
+            let p = format!("{at}/{}", gcops_model::pointer::escape(&m.key));
+            cx.push(
+                i,
+                "DUPLICATE_JSON_KEY",
+                Severity::Error,
+                (m.key_start, m.key_end),
+                &p,
+                format!(
+                    "the key '{}' appears twice in one object; only the last one would count",
+                    m.key
+                ),
+                "remove one of them".into(),
+            );
+        }
+        let Some(spec) = catalog.top_level().find(|k| k.file == Some(f.rel.as_str())) else {
+            cx.push(
+                i,
+                "UNKNOWN_FILE",
+                Severity::Warning,
+                (0, 0),
+                "",
+                format!("{} is not a file of any kind", f.rel),
+                "kinds are stored in the files gcops init created; this file is ignored".into(),
+            );
+            continue;
+        };
+        if dups.is_empty() {
+            let mut v = root.to_value();
+            crate::format::canonicalize(catalog, &f.rel, &mut v);
+            if gcops_model::canonical::to_canonical_string(&v) != f.text {
+                cx.push(i, "NON_CANONICAL", Severity::Error, (0, 0), "", "the file is not in canonical form (sorted keys and objects, 2-space indent, final newline)".into(), "run `gcops fmt`".into());
+            }
+        }
+        let items: Vec<(String, &Node)> = match (&root.value, spec.key) {
+            (NodeValue::Object(_), KeySpec::Singleton) => vec![(String::new(), root)],
+            (NodeValue::Array(a), k) if k != KeySpec::Singleton => a
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (format!("/{j}"), n))
+                .collect(),
+            _ => {
+                let want = if spec.key == KeySpec::Singleton {
+                    "one object"
+                } else {
+                    "an array of objects"
+                };
+                cx.push(
+                    i,
+                    "SCHEMA_TYPE",
+                    Severity::Error,
+                    (root.start, root.end),
+                    "",
+                    format!("{} must hold {want}", f.rel),
+                    String::new(),
+                );
+                continue;
+            }
+        };
+        for (ptr, node) in items {
+            let mut findings = Vec::new();
+            schema::check_object(
+                &schema::Ctx {
+                    catalog,
+                    spec,
+                    include_org_specific: opts.include_org_specific,
+                },
+                node,
+                &mut findings,
+            );
+            for (p, code, message, hint) in findings {
+                let full = format!("{ptr}{p}");
+                let n = node_at(root, &full);
+                cx.push(
+                    i,
+                    code,
+                    Severity::Error,
+                    (n.start, n.end),
+                    &full,
+                    message,
+                    hint,
+                );
+            }
+            let value = node.to_value();
+            let Some(key) = natural_key(spec, &value) else {
+                continue; // reported by the schema check (name/type required)
+            };
+            if spec.id == "telephony/certificate-authorities" {
+                if let Some(pem) = value["certificate"].as_str() {
+                    let n = node.pointer("/certificate").unwrap_or(node);
+                    cas.push((i, key.clone(), pem.to_string(), (n.start, n.end)));
+                }
+            }
+            objects.push(Obj {
+                file: i,
+                kind: spec,
+                key,
+                pointer: ptr,
+                node,
+                value,
+            });
+        }
+    }
+
+    // Duplicate natural keys.
+    let mut seen: BTreeMap<(&str, &str), &Obj> = BTreeMap::new();
+    for o in &objects {
+        if let Some(first) = seen.insert((o.kind.id, o.key.as_str()), o) {
+            let (line, _) = line_col(&files[first.file].text, first.node.start);
+            let span = (o.node.start, o.node.end);
+            cx.push(
+                o.file,
+                "DUPLICATE_KEY",
+                Severity::Error,
+                span,
+                &o.pointer,
+                format!(
+                    "{} '{}' is defined twice (first at line {line})",
+                    o.kind.id, o.key
+                ),
+                "keep one: the natural key identifies the object in every environment".into(),
+            );
+        }
+    }
+
+    // Hard-coded ids and substitutions.
+    let mut used_subs: BTreeMap<String, (usize, (usize, usize), String)> = BTreeMap::new();
+    for o in &objects {
+        walk_strings(o.node, &o.pointer, &mut |ptr, n, s| {
+            if contains_uuid(s) {
+                cx.push(o.file, "HARDCODED_ID", Severity::Error, (n.start, n.end), ptr, format!("'{s}' is a platform id; ids differ in every org"), "refer to the object by name (export writes names; ids live in id-mapping.json)".into());
+            }
+            for key in substitutions(s) {
+                used_subs
+                    .entry(key)
+                    .or_insert((o.file, (n.start, n.end), ptr.to_string()));
+            }
+        });
+    }
+    for (env, values, _) in &opts.environments {
+        for (key, (file, span, ptr)) in &used_subs {
+            let defined = values
+                .as_ref()
+                .is_some_and(|v| v.get(key).is_some_and(|x| !x.is_null()));
+            if !defined {
+                cx.push(
+                    *file,
+                    "SUBSTITUTION_MISSING",
+                    Severity::Error,
+                    *span,
+                    ptr,
+                    format!("{{{{{key}}}}} has no value for environment {env}"),
+                    format!("add \"{key}\" to environments/{env}.json"),
+                );
+            }
+        }
+    }
+
+    // References, dangling or circular.
+    let graph = Graph::build(
+        catalog,
+        objects
+            .iter()
+            .map(|o| (o.kind.id, o.key.as_str(), &o.value)),
+    );
+    let index: BTreeMap<(&str, &str), &Obj> = objects
+        .iter()
+        .map(|o| ((o.kind.id, o.key.as_str()), o))
+        .collect();
+    for u in &graph.unmatched {
+        let target = catalog.get(&u.target.kind);
+        if target.is_some_and(|t| t.builtin_keys.contains(&u.target.key.as_str())) {
+            continue;
+        }
+        let live_has = opts.live.is_some_and(|l| {
+            l.keys
+                .get(&u.target.kind)
+                .is_some_and(|k| k.contains(&u.target.key))
+        });
+        if live_has {
+            continue;
+        }
+        let from = &graph.nodes[u.from];
+        let Some(o) = owner(&index, catalog, &from.kind, &from.key) else {
+            continue;
+        };
+        let (file, node, ptr) = (o.file, o.node, o.pointer.clone());
+        let full = format!("{ptr}{}", u.field);
+        let n = node.pointer(&u.field).unwrap_or(node);
+        let file_of = target.and_then(|t| t.file).unwrap_or("the repository");
+        let whereabouts = match opts.live {
+            Some(l) => format!("neither in {file_of} nor in the {} org", l.env),
+            None => format!("not in {file_of}"),
+        };
+        cx.push(file, "DANGLING_REFERENCE", Severity::Error, (n.start, n.end), &full, format!("{} '{}' refers to {} '{}', which is {whereabouts}", from.kind, from.key, u.target.kind, u.target.key), "add the target, fix the name, or validate with --env to accept objects that exist only in the org".into());
+    }
+    for comp in graph.cycles() {
+        let edges = graph.cycle_edges(&comp);
+        let described: Vec<String> = edges
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} \"{}\" -> {} \"{}\" via {}{}",
+                    graph.nodes[e.from].kind,
+                    graph.nodes[e.from].key,
+                    graph.nodes[e.to].kind,
+                    graph.nodes[e.to].key,
+                    e.field,
+                    if e.deferrable { " (deferrable)" } else { "" }
+                )
+            })
+            .collect();
+        let breakable = edges.iter().any(|e| e.deferrable);
+        let first = &graph.nodes[edges[0].from];
+        let Some(o) = owner(&index, catalog, &first.kind, &first.key) else {
+            continue;
+        };
+        let n = o.node.pointer(&edges[0].field).unwrap_or(o.node);
+        let (sev, hint) = if breakable {
+            (Severity::Warning, "apply breaks it in two phases: create without the deferrable references, then set them".to_string())
+        } else {
+            (Severity::Error, "break the cycle by routing through a queue: point one side at a queue whose in-queue flow reaches the other".to_string())
+        };
+        cx.push(
+            o.file,
+            "CIRCULAR_DEPENDENCY_DETECTED",
+            sev,
+            (n.start, n.end),
+            &format!("{}{}", o.pointer, edges[0].field),
+            format!("circular dependency: {}", described.join("; ")),
+            hint,
+        );
+    }
+
+    // Certificates: expired or expiring soon, and the trunks that use them.
+    let users = |ca: &str| -> Vec<String> {
+        let mut v: Vec<String> = graph
+            .edges
+            .iter()
+            .filter(|e| {
+                graph.nodes[e.to].kind == "telephony/certificate-authorities"
+                    && graph.nodes[e.to].key == ca
+            })
+            .map(|e| format!("{} '{}'", graph.nodes[e.from].kind, graph.nodes[e.from].key))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    for (file, name, pem, span) in &cas {
+        match gcops_model::x509::parse_pem(pem) {
+            None => cx.push(*file, "CERT_INVALID", Severity::Error, *span, "", format!("certificate authority '{name}': the certificate is not a PEM-encoded X.509 certificate"), "paste the CA's PEM (-----BEGIN CERTIFICATE----- …)".into()),
+            Some(certs) => {
+                let expiries: Vec<i64> = certs.iter().map(|c| c.expiration_date).collect();
+                if let Some(d) = cert_diag(name, &expiries, opts, &users(name), "") {
+                    cx.push(*file, d.0, d.1, *span, "", d.2, d.3);
+                }
+            }
+        }
+    }
+    if let Some(live) = opts.live {
+        for (name, expiries) in &live.certificates {
+            if let Some(d) = cert_diag(
+                name,
+                expiries,
+                opts,
+                &users(name),
+                &format!(" in the {} org", live.env),
+            ) {
+                let file = files
+                    .iter()
+                    .position(|f| f.rel.ends_with("certificate-authorities.json"));
+                cx.out.push(Diagnostic {
+                    code: d.0,
+                    severity: d.1,
+                    file: file.map(|i| files[i].rel.clone()).unwrap_or_default(),
+                    line: 0,
+                    column: 0,
+                    pointer: String::new(),
+                    message: d.2,
+                    hint: d.3,
+                    span: (0, 0),
+                });
+            }
+        }
+    }
+
+    // Compatibility with each environment's pinned platform release.
+    if let Some(compat) = &opts.compat {
+        for (env, _, release) in &opts.environments {
+            let Some(release) = release else { continue };
+            let rules = &compat["releases"][release];
+            for (list, code, sev) in [
+                ("deprecated", "COMPAT_DEPRECATED_FIELD", Severity::Warning),
+                ("removed", "COMPAT_REMOVED_FIELD", Severity::Error),
+                ("required", "COMPAT_REQUIRED_FIELD", Severity::Error),
+            ] {
+                for rule in rules[list].as_array().into_iter().flatten() {
+                    let (Some(kind), Some(ptr)) = (rule["kind"].as_str(), rule["pointer"].as_str())
+                    else {
+                        continue;
+                    };
+                    let note = rule["message"]
+                        .as_str()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default();
+                    for o in objects.iter().filter(|o| o.kind.id == kind) {
+                        let hits = gcops_model::pointer::matches(&o.value, ptr);
+                        match (list, hits.is_empty()) {
+                            ("required", true) => cx.push(o.file, code, sev, (o.node.start, o.node.end), &o.pointer, format!("{kind} '{}' lacks {ptr}, which platform release {release} ({env}) requires{note}", o.key), format!("add {ptr}")),
+                            ("deprecated" | "removed", false) => {
+                                for (p, _) in hits {
+                                    let n = o.node.pointer(&p).unwrap_or(o.node);
+                                    let what = if list == "removed" { "no longer accepts" } else { "deprecates" };
+                                    cx.push(o.file, code, sev, (n.start, n.end), &format!("{}{p}", o.pointer), format!("platform release {release} ({env}) {what} {ptr}{note}"), rule["replacement"].as_str().map(|r| format!("use {r} instead")).unwrap_or_else(|| "update the field before promoting".into()));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let mut out = cx.out;
+    out.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.pointer)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.pointer))
+    });
+    out.dedup();
+    out
+}
+
+/// The repository object a graph node lives in (a sub-resource item lives in its parent).
+fn owner<'a>(
+    index: &BTreeMap<(&str, &str), &'a Obj<'a>>,
+    catalog: &Catalog,
+    kind: &str,
+    key: &str,
+) -> Option<&'a Obj<'a>> {
+    if let Some(o) = index.get(&(kind, key)) {
+        return Some(o);
+    }
+    let parent = catalog
+        .top_level()
+        .find(|k| k.sub.is_some_and(|s| s.kind == kind))?;
+    let pair: Vec<String> = serde_json::from_str(key).ok()?;
+    index.get(&(parent.id, pair.first()?.as_str())).copied()
+}
+
+fn cert_diag(
+    name: &str,
+    expiries: &[i64],
+    opts: &Options,
+    users: &[String],
+    where_: &str,
+) -> Option<(&'static str, Severity, String, String)> {
+    let soonest = *expiries.iter().min()?;
+    let used = if users.is_empty() {
+        String::new()
+    } else {
+        format!("; used by {}", users.join(", "))
+    };
+    let days = (soonest - opts.now_ms).div_euclid(DAY_MS);
+    if soonest <= opts.now_ms {
+        Some((
+            "CERT_EXPIRED",
+            Severity::Error,
+            format!(
+                "certificate authority '{name}'{where_} expired {} days ago{used}",
+                -days
+            ),
+            "rotate the certificate and update the trunks that trust it".into(),
+        ))
+    } else if days < opts.cert_warn_days {
+        Some((
+            "CERT_EXPIRING",
+            Severity::Warning,
+            format!("certificate authority '{name}'{where_} expires in {days} days{used}"),
+            "rotate it before it expires".into(),
+        ))
+    } else {
+        None
+    }
+}
+
+fn walk_strings<'a>(node: &'a Node, at: &str, f: &mut dyn FnMut(&str, &'a Node, &'a str)) {
+    match &node.value {
+        NodeValue::String(s) => f(at, node, s),
+        NodeValue::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, n)| walk_strings(n, &format!("{at}/{i}"), f)),
+        NodeValue::Object(m) => m.iter().for_each(|mm| {
+            walk_strings(
+                &mm.value,
+                &format!("{at}/{}", gcops_model::pointer::escape(&mm.key)),
+                f,
+            )
+        }),
+        _ => {}
+    }
+}
+
+/// The keys of every `{{key}}` in a string.
+pub fn substitutions(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("}}") else { break };
+        let key = after[..j].trim();
+        if !key.is_empty() && !key.contains(['{', '}']) {
+            out.push(key.to_string());
+        }
+        rest = &after[j + 2..];
+    }
+    out
+}
+
+/// Errors first; within a severity, by file and position.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// `file:line:col: severity[CODE] message` with the offending text underlined.
+pub fn render(d: &Diagnostic, text: Option<&str>) -> String {
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut s = format!(
+        "{sev}[{}]: {}\n  --> {}:{}:{}",
+        d.code, d.message, d.file, d.line, d.column
+    );
+    if !d.pointer.is_empty() {
+        s.push_str(&format!(" (at {})", d.pointer));
+    }
+    s.push('\n');
+    if let Some(text) = text.filter(|_| d.line > 0) {
+        if let Some(line) = text.lines().nth(d.line - 1) {
+            let width = text[d.span.0..d.span.1.min(text.len()).max(d.span.0)]
+                .lines()
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                .max(1);
+            // Long lines (PEM certificates, …) are cut so the underline stays readable.
+            let shown: String = line.chars().take(d.column - 1 + 60).collect();
+            let cut = if shown.chars().count() < line.chars().count() {
+                "…"
+            } else {
+                ""
+            };
+            let width = width.min(60);
+            let gutter = d.line.to_string();
+            s.push_str(&format!(
+                "{:w$} |\n{gutter} | {shown}{cut}\n{:w$} | {}{}\n",
+                "",
+                "",
+                " ".repeat(d.column - 1),
+                "^".repeat(width),
+                w = gutter.len()
+            ));
+        }
+    }
+    if !d.hint.is_empty() {
+        s.push_str(&format!("  = hint: {}\n", d.hint));
+    }
+    s
+}
