@@ -82,6 +82,25 @@ pub struct OrgCredentials {
 
 pub struct Emulator;
 
+/// A self-signed CA certificate (PEM) valid between two instants (ms since the epoch) — for
+/// tests and fixtures that need certificates with chosen expiry dates.
+pub fn ca_certificate_pem(common_name: &str, not_before_ms: i64, not_after_ms: i64) -> String {
+    let seed = ids::fnv1a(common_name.as_bytes());
+    let mut key = [0u8; 32];
+    for (i, chunk) in key.chunks_mut(8).enumerate() {
+        chunk.copy_from_slice(&(seed.rotate_left(i as u32 * 13) ^ i as u64).to_le_bytes());
+    }
+    x509::self_signed_ca(
+        key,
+        seed >> 1,
+        common_name,
+        common_name,
+        "US",
+        not_before_ms,
+        not_after_ms,
+    )
+}
+
 impl Emulator {
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {

@@ -194,9 +194,22 @@ impl Graph {
 
     /// Strongly connected components with more than one node (iterative Tarjan), each sorted.
     pub fn cycles(&self) -> Vec<Vec<usize>> {
+        self.components(false)
+    }
+
+    /// Cycles made only of required references: apply cannot break them.
+    pub fn blocking_cycles(&self) -> Vec<Vec<usize>> {
+        self.components(true)
+    }
+
+    fn components(&self, required_only: bool) -> Vec<Vec<usize>> {
         let n = self.nodes.len();
         let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for e in &self.edges {
+        for e in self
+            .edges
+            .iter()
+            .filter(|e| !(required_only && e.deferrable))
+        {
             adj[e.from].push(e.to);
         }
         let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);

@@ -150,3 +150,13 @@ async fn large_seed_has_the_promised_sizes() {
     let names = names(queues["entities"].as_array().unwrap());
     assert!(names.iter().any(|n| n.contains('/')) && names.iter().any(|n| !n.is_ascii()));
 }
+
+#[test]
+fn certificate_helper_makes_parsable_pems() {
+    let pem =
+        gcops_emulator::ca_certificate_pem("Old Carrier CA", 1_546_300_800_000, 1_577_836_800_000);
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    if std::env::var("GCOPS_PRINT_PEM").is_ok() {
+        println!("{}", serde_json::to_string(&pem).unwrap());
+    }
+}

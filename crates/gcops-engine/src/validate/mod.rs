@@ -134,7 +134,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         out: Vec::new(),
     };
     let mut objects: Vec<Obj> = Vec::new();
-    let mut cas: Vec<(usize, String, String, (usize, usize))> = Vec::new();
+    let mut cas: Vec<(usize, String, String, (usize, usize), String)> = Vec::new();
 
     for (i, f) in files.iter().enumerate() {
         let root = match &parsed[i] {
@@ -243,7 +243,13 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             if spec.id == "telephony/certificate-authorities" {
                 if let Some(pem) = value["certificate"].as_str() {
                     let n = node.pointer("/certificate").unwrap_or(node);
-                    cas.push((i, key.clone(), pem.to_string(), (n.start, n.end)));
+                    cas.push((
+                        i,
+                        key.clone(),
+                        pem.to_string(),
+                        (n.start, n.end),
+                        format!("{ptr}/certificate"),
+                    ));
                 }
             }
             objects.push(Obj {
@@ -324,8 +330,10 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         .collect();
     for u in &graph.unmatched {
         let target = catalog.get(&u.target.kind);
-        if target.is_some_and(|t| t.builtin_keys.contains(&u.target.key.as_str())) {
-            continue;
+        if target.is_some_and(|t| t.builtin_keys.contains(&u.target.key.as_str()))
+            || contains_uuid(&u.target.key)
+        {
+            continue; // a built-in, or an id (reported as HARDCODED_ID)
         }
         let live_has = opts.live.is_some_and(|l| {
             l.keys
@@ -349,8 +357,18 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         };
         cx.push(file, "DANGLING_REFERENCE", Severity::Error, (n.start, n.end), &full, format!("{} '{}' refers to {} '{}', which is {whereabouts}", from.kind, from.key, u.target.kind, u.target.key), "add the target, fix the name, or validate with --env to accept objects that exist only in the org".into());
     }
+    let blocking = graph.blocking_cycles();
     for comp in graph.cycles() {
-        let edges = graph.cycle_edges(&comp);
+        // The cycle apply cannot break (required references only), if there is one inside.
+        let hard = blocking.iter().find(|b| b.iter().all(|n| comp.contains(n)));
+        let edges = match hard {
+            Some(b) => graph
+                .cycle_edges(b)
+                .into_iter()
+                .filter(|e| !e.deferrable)
+                .collect(),
+            None => graph.cycle_edges(&comp),
+        };
         let described: Vec<String> = edges
             .iter()
             .map(|e| {
@@ -365,13 +383,17 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                 )
             })
             .collect();
-        let breakable = edges.iter().any(|e| e.deferrable);
         let first = &graph.nodes[edges[0].from];
         let Some(o) = owner(&index, catalog, &first.kind, &first.key) else {
             continue;
         };
-        let n = o.node.pointer(&edges[0].field).unwrap_or(o.node);
-        let (sev, hint) = if breakable {
+        let field = edges[0]
+            .field
+            .strip_prefix(&o.pointer)
+            .unwrap_or(&edges[0].field)
+            .to_string();
+        let n = o.node.pointer(&field).unwrap_or(o.node);
+        let (sev, hint) = if hard.is_none() {
             (Severity::Warning, "apply breaks it in two phases: create without the deferrable references, then set them".to_string())
         } else {
             (Severity::Error, "break the cycle by routing through a queue: point one side at a queue whose in-queue flow reaches the other".to_string())
@@ -381,7 +403,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             "CIRCULAR_DEPENDENCY_DETECTED",
             sev,
             (n.start, n.end),
-            &format!("{}{}", o.pointer, edges[0].field),
+            &format!("{}{field}", o.pointer),
             format!("circular dependency: {}", described.join("; ")),
             hint,
         );
@@ -402,13 +424,13 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         v.dedup();
         v
     };
-    for (file, name, pem, span) in &cas {
+    for (file, name, pem, span, ptr) in &cas {
         match gcops_model::x509::parse_pem(pem) {
-            None => cx.push(*file, "CERT_INVALID", Severity::Error, *span, "", format!("certificate authority '{name}': the certificate is not a PEM-encoded X.509 certificate"), "paste the CA's PEM (-----BEGIN CERTIFICATE----- …)".into()),
+            None => cx.push(*file, "CERT_INVALID", Severity::Error, *span, ptr, format!("certificate authority '{name}': the certificate is not a PEM-encoded X.509 certificate"), "paste the CA's PEM (-----BEGIN CERTIFICATE----- …)".into()),
             Some(certs) => {
                 let expiries: Vec<i64> = certs.iter().map(|c| c.expiration_date).collect();
                 if let Some(d) = cert_diag(name, &expiries, opts, &users(name), "") {
-                    cx.push(*file, d.0, d.1, *span, "", d.2, d.3);
+                    cx.push(*file, d.0, d.1, *span, ptr, d.2, d.3);
                 }
             }
         }

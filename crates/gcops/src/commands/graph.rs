@@ -61,10 +61,7 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
         Format::Mermaid => print!("{}", graph.to_mermaid()),
         Format::Json => println!("{}", serde_json::to_string_pretty(&graph.to_json())?),
     }
-    let blocking = graph
-        .cycles()
-        .iter()
-        .any(|c| graph.cycle_edges(c).iter().all(|e| !e.deferrable));
+    let blocking = !graph.blocking_cycles().is_empty();
     if blocking {
         eprintln!(
             "error: CIRCULAR_DEPENDENCY_DETECTED: a cycle of required references; `gcops validate` names its edges"

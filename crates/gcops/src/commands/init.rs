@@ -58,7 +58,18 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
             })
         }
     };
-    let created = scaffold(&args.dir, emulator.as_ref())?;
+    let mut created = scaffold(&args.dir, emulator.as_ref())?;
+    // JSON Schemas for editors (generated; rewritten by `gcops schema --out schemas`).
+    for path in
+        super::schema::write_schemas(&gcops_model::Catalog::builtin(), &args.dir.join("schemas"))?
+    {
+        created.push(
+            path.strip_prefix(&args.dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+        );
+    }
     let git_initialized = gcops_repo::git::init(&args.dir)?;
     if args.json {
         println!(

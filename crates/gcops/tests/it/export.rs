@@ -41,6 +41,11 @@ async fn large_org_exports_deterministically_in_the_minimum_requests_even_under_
     assert!(objects > 3000, "{objects}");
 
     let snap1 = snapshot(&repo);
+    // A fresh export validates: no errors (near-expiry certificates are warnings).
+    let (code, out, err) = run(&["validate", "--json", "--repo", repo.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["errors"], 0);
     for (path, bytes) in &snap1 {
         if path.starts_with("domains") {
             assert!(
@@ -100,6 +105,12 @@ async fn a_renamed_queue_is_a_rename_with_references_rewritten() {
     let repo = init_repo(&served, dir.path());
     let (code, _) = export(&repo, &[]);
     assert_eq!(code, 0);
+    let (code, out, err) = run(&["validate", "--repo", repo.to_str().unwrap()]);
+    assert_eq!(
+        code, 0,
+        "a fresh export of the small seed validates: {out}\n{err}"
+    );
+    assert!(repo.join("schemas/routing.queues.schema.json").is_file());
     let idmap = |repo: &std::path::Path| -> Value {
         serde_json::from_str(&std::fs::read_to_string(repo.join("id-mapping.json")).unwrap())
             .unwrap()

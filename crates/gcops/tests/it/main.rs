@@ -5,3 +5,4 @@ mod common;
 mod emulator_serve;
 mod export;
 mod official_sdk;
+mod validate;
