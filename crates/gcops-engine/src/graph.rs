@@ -82,14 +82,14 @@ pub fn references(
         }
     };
     visit(&spec.refs, obj, "");
-    if let Some(sub) = spec.sub.filter(|s| !s.as_refs) {
-        if let (Some(child), Some(items)) = (
+    if let Some(sub) = spec.sub.filter(|s| !s.as_refs)
+        && let (Some(child), Some(items)) = (
             catalog.get(sub.kind),
             obj.get(sub.field).and_then(Value::as_array),
-        ) {
-            for (i, item) in items.iter().enumerate() {
-                visit(&child.refs, item, &format!("/{}/{i}", sub.field));
-            }
+        )
+    {
+        for (i, item) in items.iter().enumerate() {
+            visit(&child.refs, item, &format!("/{}/{i}", sub.field));
         }
     }
     out

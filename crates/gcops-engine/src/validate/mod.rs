@@ -69,6 +69,15 @@ pub struct Options<'a> {
 
 pub const DAY_MS: i64 = 86_400_000;
 
+/// A certificate authority's PEM and where it is.
+struct CaEntry {
+    file: usize,
+    name: String,
+    pem: String,
+    span: (usize, usize),
+    pointer: String,
+}
+
 /// A repository object found while loading.
 struct Obj<'a> {
     file: usize,
@@ -85,6 +94,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    // Each argument is one part of the diagnostic; a struct at every call site would only add noise.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         file: usize,
@@ -134,7 +145,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         out: Vec::new(),
     };
     let mut objects: Vec<Obj> = Vec::new();
-    let mut cas: Vec<(usize, String, String, (usize, usize), String)> = Vec::new();
+    let mut cas: Vec<CaEntry> = Vec::new();
 
     for (i, f) in files.iter().enumerate() {
         let root = match &parsed[i] {
@@ -240,17 +251,17 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             let Some(key) = natural_key(spec, &value) else {
                 continue; // reported by the schema check (name/type required)
             };
-            if spec.id == "telephony/certificate-authorities" {
-                if let Some(pem) = value["certificate"].as_str() {
-                    let n = node.pointer("/certificate").unwrap_or(node);
-                    cas.push((
-                        i,
-                        key.clone(),
-                        pem.to_string(),
-                        (n.start, n.end),
-                        format!("{ptr}/certificate"),
-                    ));
-                }
+            if spec.id == "telephony/certificate-authorities"
+                && let Some(pem) = value["certificate"].as_str()
+            {
+                let n = node.pointer("/certificate").unwrap_or(node);
+                cas.push(CaEntry {
+                    file: i,
+                    name: key.clone(),
+                    pem: pem.to_string(),
+                    span: (n.start, n.end),
+                    pointer: format!("{ptr}/certificate"),
+                });
             }
             objects.push(Obj {
                 file: i,
@@ -424,7 +435,14 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         v.dedup();
         v
     };
-    for (file, name, pem, span, ptr) in &cas {
+    for CaEntry {
+        file,
+        name,
+        pem,
+        span,
+        pointer: ptr,
+    } in &cas
+    {
         match gcops_model::x509::parse_pem(pem) {
             None => cx.push(*file, "CERT_INVALID", Severity::Error, *span, ptr, format!("certificate authority '{name}': the certificate is not a PEM-encoded X.509 certificate"), "paste the CA's PEM (-----BEGIN CERTIFICATE----- …)".into()),
             Some(certs) => {
@@ -615,32 +633,32 @@ pub fn render(d: &Diagnostic, text: Option<&str>) -> String {
         s.push_str(&format!(" (at {})", d.pointer));
     }
     s.push('\n');
-    if let Some(text) = text.filter(|_| d.line > 0) {
-        if let Some(line) = text.lines().nth(d.line - 1) {
-            let width = text[d.span.0..d.span.1.min(text.len()).max(d.span.0)]
-                .lines()
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                .max(1);
-            // Long lines (PEM certificates, …) are cut so the underline stays readable.
-            let shown: String = line.chars().take(d.column - 1 + 60).collect();
-            let cut = if shown.chars().count() < line.chars().count() {
-                "…"
-            } else {
-                ""
-            };
-            let width = width.min(60);
-            let gutter = d.line.to_string();
-            s.push_str(&format!(
-                "{:w$} |\n{gutter} | {shown}{cut}\n{:w$} | {}{}\n",
-                "",
-                "",
-                " ".repeat(d.column - 1),
-                "^".repeat(width),
-                w = gutter.len()
-            ));
-        }
+    if let Some(text) = text.filter(|_| d.line > 0)
+        && let Some(line) = text.lines().nth(d.line - 1)
+    {
+        let width = text[d.span.0..d.span.1.min(text.len()).max(d.span.0)]
+            .lines()
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            .max(1);
+        // Long lines (PEM certificates, …) are cut so the underline stays readable.
+        let shown: String = line.chars().take(d.column - 1 + 60).collect();
+        let cut = if shown.chars().count() < line.chars().count() {
+            "…"
+        } else {
+            ""
+        };
+        let width = width.min(60);
+        let gutter = d.line.to_string();
+        s.push_str(&format!(
+            "{:w$} |\n{gutter} | {shown}{cut}\n{:w$} | {}{}\n",
+            "",
+            "",
+            " ".repeat(d.column - 1),
+            "^".repeat(width),
+            w = gutter.len()
+        ));
     }
     if !d.hint.is_empty() {
         s.push_str(&format!("  = hint: {}\n", d.hint));

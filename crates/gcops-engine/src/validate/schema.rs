@@ -95,11 +95,9 @@ fn check_model(
             ));
             continue;
         }
-        if top {
-            if let Some(sub) = ctx.spec.sub.filter(|s| s.field == m.key) {
-                check_sub(ctx, sub, &m.value, &p, out);
-                continue;
-            }
+        if top && let Some(sub) = ctx.spec.sub.filter(|s| s.field == m.key) {
+            check_sub(ctx, sub, &m.value, &p, out);
+            continue;
         }
         match model.get(&m.key) {
             Some(field) => check_value(ctx, &field.ty, field.allowed.as_deref(), &m.value, &p, out),
@@ -130,7 +128,8 @@ fn check_model(
         .collect();
     required.sort();
     for k in required {
-        if !members.iter().any(|m| &m.key == k) && !(top && ctx.spec.key == KeySpec::Singleton) {
+        let singleton_root = top && ctx.spec.key == KeySpec::Singleton;
+        if !singleton_root && !members.iter().any(|m| &m.key == k) {
             out.push((
                 ptr.into(),
                 "SCHEMA_REQUIRED",
@@ -245,10 +244,10 @@ fn check_value(
         check_ref_shape(ctx, rule, node, ptr, out);
         return;
     }
-    if let NodeValue::String(s) = &node.value {
-        if is_substitution(s) {
-            return;
-        }
+    if let NodeValue::String(s) = &node.value
+        && is_substitution(s)
+    {
+        return;
     }
     let wrong = |out: &mut Vec<Finding>, what: &str| {
         out.push((
@@ -292,15 +291,15 @@ fn check_value(
             "string" | "string<date>" | "string<date-time>" | "string<local-date-time>",
             NodeValue::String(s),
         ) => {
-            if let Some(allowed) = allowed {
-                if !allowed.iter().any(|a| a == s) {
-                    out.push((
-                        ptr.into(),
-                        "SCHEMA_INVALID_VALUE",
-                        format!("'{s}' is not a valid value"),
-                        format!("use one of: {}", allowed.join(", ")),
-                    ));
-                }
+            if let Some(allowed) = allowed
+                && !allowed.iter().any(|a| a == s)
+            {
+                out.push((
+                    ptr.into(),
+                    "SCHEMA_INVALID_VALUE",
+                    format!("'{s}' is not a valid value"),
+                    format!("use one of: {}", allowed.join(", ")),
+                ));
             }
         }
         ("string" | "string<date>" | "string<date-time>" | "string<local-date-time>", _) => {
