@@ -111,11 +111,63 @@ pub fn remove(value: &mut Value, pattern: &str) {
     }
 }
 
-/// Whether a concrete pointer is matched by `pattern`.
+/// Whether a concrete pointer is matched by `pattern` (both in escaped pointer syntax).
+/// Allocation-free: it runs for every field of every object during validation.
 pub fn pattern_matches(pattern: &str, pointer: &str) -> bool {
-    let p = segments(pattern);
-    let c = segments(pointer);
-    p.len() == c.len() && p.iter().zip(&c).all(|(a, b)| a.as_ref() == "*" || a == b)
+    let mut p = pattern.split('/');
+    let mut c = pointer.split('/');
+    loop {
+        match (p.next(), c.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == "*" || a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+/// A set of patterns indexed by depth and last segment, so that finding the pattern that
+/// matches a pointer costs a hash lookup rather than a scan (validation asks this for every
+/// field of every object).
+#[derive(Debug, Clone, Default)]
+pub struct PatternSet {
+    pats: Vec<String>,
+    index: std::collections::HashMap<(usize, String), Vec<usize>>,
+}
+
+impl PatternSet {
+    pub fn new<S: Into<String>>(patterns: impl IntoIterator<Item = S>) -> Self {
+        let mut set = PatternSet::default();
+        for p in patterns {
+            let p: String = p.into();
+            let depth = p.matches('/').count();
+            let last = p.rsplit('/').next().unwrap_or("").to_string();
+            set.index
+                .entry((depth, last))
+                .or_default()
+                .push(set.pats.len());
+            set.pats.push(p);
+        }
+        set
+    }
+
+    /// The position (in insertion order) of the first pattern matching `pointer`.
+    pub fn find(&self, pointer: &str) -> Option<usize> {
+        let depth = pointer.matches('/').count();
+        let last = pointer.rsplit('/').next().unwrap_or("");
+        let exact = self.index.get(&(depth, last.to_string()));
+        let star = self.index.get(&(depth, "*".to_string()));
+        exact
+            .into_iter()
+            .flatten()
+            .chain(star.into_iter().flatten())
+            .copied()
+            .filter(|i| pattern_matches(&self.pats[*i], pointer))
+            .min()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pats.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -223,17 +223,10 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                 continue;
             }
         };
+        let schema_ctx = schema::Ctx::new(catalog, spec, opts.include_org_specific);
         for (ptr, node) in items {
             let mut findings = Vec::new();
-            schema::check_object(
-                &schema::Ctx {
-                    catalog,
-                    spec,
-                    include_org_specific: opts.include_org_specific,
-                },
-                node,
-                &mut findings,
-            );
+            schema::check_object(&schema_ctx, node, &mut findings);
             for (p, code, message, hint) in findings {
                 let full = format!("{ptr}{p}");
                 let n = node_at(root, &full);
@@ -664,4 +657,81 @@ pub fn render(d: &Diagnostic, text: Option<&str>) -> String {
         s.push_str(&format!("  = hint: {}\n", d.hint));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids_test_rng::Rng;
+
+    /// Property: validate never panics, whatever the bytes of the files.
+    #[test]
+    fn never_panics_on_mutated_repositories() {
+        let catalog = Catalog::builtin();
+        let queues = r#"[
+  {
+    "bullseye": {"rings": [{"actions": {"skillsToRemove": [{"name": "Billing"}]}}]},
+    "callingPartyNumber": "{{n}}",
+    "conditionalGroupRouting": {"rules": [{"queue": {"name": "B"}}]},
+    "division": {"name": "Home"},
+    "name": "A",
+    "queueFlow": {"name": "IQ", "type": "INQUEUECALL"},
+    "wrapupCodes": [{"name": "Done"}]
+  },
+  {"directRouting": {"backupQueueId": "A"}, "name": "B"}
+]
+"#;
+        let sites = r#"[{"location": {"name": "HQ"}, "name": "S", "outboundRoutes": [{"classificationTypes": ["National"], "externalTrunkBases": [{"name": "T"}], "name": "R"}]}]"#;
+        let opts = Options {
+            environments: vec![(
+                "dev".into(),
+                Some(serde_json::json!({"n": "1"})),
+                Some("r".into()),
+            )],
+            compat: Some(
+                serde_json::json!({"releases": {"r": {"removed": [{"kind": "routing/queues", "pointer": "/name"}]}}}),
+            ),
+            include_org_specific: false,
+            cert_warn_days: 30,
+            now_ms: 0,
+            live: None,
+        };
+        let mut rng = Rng(7);
+        for _ in 0..3_000 {
+            let mut files = Vec::new();
+            for (rel, text) in [
+                ("domains/routing/queues.json", queues),
+                ("domains/telephony/sip-domains.json", sites),
+            ] {
+                let mut b = text.as_bytes().to_vec();
+                for _ in 0..rng.below(4) {
+                    let at = rng.below(b.len());
+                    match rng.below(3) {
+                        0 => b[at] = b"{}[]\",:0a\\ -"[rng.below(12)],
+                        1 => {
+                            b.remove(at);
+                        }
+                        _ => b.insert(at, b"{}[],:\"x"[rng.below(8)]),
+                    }
+                }
+                files.push(SourceFile {
+                    rel: rel.into(),
+                    text: String::from_utf8_lossy(&b).into_owned(),
+                });
+            }
+            let diags = validate(&catalog, &files, &opts);
+            for d in &diags {
+                let _ = render(
+                    d,
+                    Some(
+                        &files
+                            .iter()
+                            .find(|f| f.rel == d.file)
+                            .map(|f| f.text.clone())
+                            .unwrap_or_default(),
+                    ),
+                );
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use gcops_model::catalog::{BASE_STRIP, Catalog, KeySpec, KindSpec, RefRule, Shape};
 use gcops_model::models::{self, array_item, map_value};
-use gcops_model::pointer::{escape, pattern_matches};
+use gcops_model::pointer::{PatternSet, escape};
 use serde_json::{Map, Value, json};
 
 use crate::json::{Node, NodeValue};
@@ -15,25 +15,41 @@ pub type Finding = (String, &'static str, String, String);
 pub struct Ctx<'a> {
     pub catalog: &'a Catalog,
     pub spec: &'a KindSpec,
-    pub include_org_specific: bool,
+    strip_top: PatternSet,
+    strip: PatternSet,
+    rules: PatternSet,
+    /// The context of the kind's embedded sub-resource items (outbound routes).
+    child: Option<Box<Ctx<'a>>>,
 }
 
-impl Ctx<'_> {
-    fn stripped(&self, ptr: &str, top: bool) -> bool {
-        (top && BASE_STRIP.iter().any(|p| pattern_matches(p, ptr)))
-            || self.spec.strip.iter().any(|p| pattern_matches(p, ptr))
-            || (!self.include_org_specific
-                && self
-                    .spec
-                    .org_specific
-                    .iter()
-                    .any(|p| pattern_matches(p, ptr)))
+impl<'a> Ctx<'a> {
+    pub fn new(catalog: &'a Catalog, spec: &'a KindSpec, include_org_specific: bool) -> Ctx<'a> {
+        let org: &[&str] = if include_org_specific {
+            &[]
+        } else {
+            spec.org_specific
+        };
+        let child = spec
+            .sub
+            .filter(|s| !s.as_refs)
+            .and_then(|s| catalog.get(s.kind))
+            .map(|c| Box::new(Ctx::new(catalog, c, include_org_specific)));
+        Ctx {
+            catalog,
+            spec,
+            strip_top: PatternSet::new(BASE_STRIP.iter().copied()),
+            strip: PatternSet::new(spec.strip.iter().chain(org).copied()),
+            rules: PatternSet::new(spec.refs.iter().map(|r| r.path.clone())),
+            child,
+        }
     }
+
+    fn stripped(&self, ptr: &str, top: bool) -> bool {
+        (top && self.strip_top.find(ptr).is_some()) || self.strip.find(ptr).is_some()
+    }
+
     fn rule(&self, ptr: &str) -> Option<&RefRule> {
-        self.spec
-            .refs
-            .iter()
-            .find(|r| pattern_matches(&r.path, ptr))
+        self.rules.find(ptr).map(|i| &self.spec.refs[i])
     }
 }
 
@@ -156,43 +172,28 @@ fn check_sub(
         ));
         return;
     };
-    let Some(child) = ctx.catalog.get(sub.kind) else {
-        return;
-    };
     for (i, item) in items.iter().enumerate() {
         let p = format!("{ptr}/{i}");
-        if sub.as_refs {
-            check_ref_shape(
-                ctx,
-                &RefRule {
+        match ctx.child.as_deref() {
+            None if sub.as_refs => {
+                let rule = RefRule {
                     path: String::new(),
                     target: "routing/wrapup-codes".into(),
                     shape: Shape::Obj,
                     optional: true,
-                },
-                item,
-                &p,
-                out,
-            );
-        } else {
-            let mut inner = Vec::new();
-            check_model(
-                &Ctx {
-                    catalog: ctx.catalog,
-                    spec: child,
-                    include_org_specific: ctx.include_org_specific,
-                },
-                child.model,
-                item,
-                "",
-                true,
-                &mut inner,
-            );
-            out.extend(
-                inner
-                    .into_iter()
-                    .map(|(q, c, m, h)| (format!("{p}{q}"), c, m, h)),
-            );
+                };
+                check_ref_shape(ctx, &rule, item, &p, out);
+            }
+            None => {}
+            Some(child) => {
+                let mut inner = Vec::new();
+                check_model(child, child.spec.model, item, "", true, &mut inner);
+                out.extend(
+                    inner
+                        .into_iter()
+                        .map(|(q, c, m, h)| (format!("{p}{q}"), c, m, h)),
+                );
+            }
         }
     }
 }
@@ -347,11 +348,7 @@ fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// A JSON Schema (draft 2020-12) of a kind's repository file.
 pub fn schema_for(catalog: &Catalog, spec: &KindSpec) -> Value {
-    let ctx = Ctx {
-        catalog,
-        spec,
-        include_org_specific: false,
-    };
+    let ctx = Ctx::new(catalog, spec, false);
     let mut defs = Map::new();
     let mut object = model_schema(&ctx, spec.model, "", true, &mut defs);
     if let Some(sub) = spec.sub {
@@ -359,11 +356,7 @@ pub fn schema_for(catalog: &Catalog, spec: &KindSpec) -> Value {
             json!({"$ref": "#/$defs/ref"})
         } else {
             let child = catalog.get(sub.kind).expect("sub kinds are in the catalog");
-            let cctx = Ctx {
-                catalog,
-                spec: child,
-                include_org_specific: false,
-            };
+            let cctx = Ctx::new(catalog, child, false);
             model_schema(&cctx, child.model, "", true, &mut defs)
         };
         object["properties"][sub.field] =

@@ -112,3 +112,61 @@ fn schema_command_writes_a_schema_per_kind() {
     );
     assert!(std::fs::read_dir(dir.path()).unwrap().count() >= 12);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn env_checks_accept_org_objects_and_report_live_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &["--seed", "small", "--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    assert_eq!(export(&repo, &[]).0, 0);
+    // A flow that exists only in the org, and a queue in the repository that uses it.
+    admin(&served, reqwest::Method::POST, "/_emulator/orgs/dev/edits",
+        json!({"op": "create", "kind": "architect/flows", "body": {"name": "Org Only IQ", "type": "INQUEUECALL"}})).await;
+    let path = repo.join("domains/routing/queues.json");
+    let mut queues: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    queues[0]["queueFlow"] = json!({"name": "Org Only IQ", "type": "INQUEUECALL"});
+    std::fs::write(
+        &path,
+        gcops_model::canonical::to_canonical_string(&Value::Array(queues)),
+    )
+    .unwrap();
+    let r = repo.to_str().unwrap();
+    let (code, out, _) = run(&["validate", "--json", "--repo", r]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("DANGLING_REFERENCE") && out.contains("Org Only IQ"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["validate", "--env", "dev", "--json", "--repo", r]);
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    // Certificates as the org reports them: an expired one added in the UI is an error there.
+    let (code, out, _) = run(&["certs", "check", "--env", "dev", "--json", "--repo", r]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"].as_str().unwrap().starts_with("CERT_"))
+    );
+    assert!(
+        out.contains("Partner PBX CA") && out.contains("CERT_EXPIRING"),
+        "{out}"
+    );
+    let expired =
+        gcops_emulator::ca_certificate_pem("Old Carrier CA", 1_546_300_800_000, 1_577_836_800_000);
+    admin(&served, reqwest::Method::POST, "/_emulator/orgs/dev/edits",
+        json!({"op": "create", "kind": "telephony/certificate-authorities",
+               "body": {"name": "Old Carrier CA", "type": "REMOTE", "services": ["SIP"], "certificate": expired}})).await;
+    let (code, out, _) = run(&["certs", "check", "--env", "dev", "--repo", r]);
+    assert_eq!(code, 1);
+    assert!(out.contains("1 errors"), "{out}");
+    let (_, _, err) = run(&["certs", "check", "--env", "dev", "--repo", r]);
+    assert!(
+        err.contains("'Old Carrier CA' in the dev org expired"),
+        "{err}"
+    );
+}
