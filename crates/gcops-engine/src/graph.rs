@@ -35,6 +35,81 @@ pub struct Unmatched {
     pub rule: RefRule,
 }
 
+/// One reference of an object: the field holding it, its rule, the target's natural key, and
+/// which embedded sub-resource item (if any) holds it.
+#[derive(Debug, Clone)]
+pub struct ObjRef {
+    pub sub: Option<usize>,
+    pub field: String,
+    pub rule: RefRule,
+    pub target: String,
+}
+
+/// What the graph needs of one repository object. Embedded sub-resource items (outbound
+/// routes) become nodes of their own that depend on their parent, so a route's trunks do not
+/// make its site depend on them (KINDS.md §17).
+#[derive(Debug, Clone)]
+pub struct ObjectRefs {
+    pub kind: String,
+    pub key: String,
+    /// Sub-resource nodes: (kind, key).
+    pub subs: Vec<(String, String)>,
+    pub refs: Vec<ObjRef>,
+}
+
+impl ObjectRefs {
+    pub fn of(catalog: &Catalog, kind: &str, key: &str, obj: &Value) -> ObjectRefs {
+        let mut out = ObjectRefs {
+            kind: kind.to_string(),
+            key: key.to_string(),
+            subs: Vec::new(),
+            refs: Vec::new(),
+        };
+        let Some(spec) = catalog.get(kind) else {
+            return out;
+        };
+        let embedded = spec.sub.filter(|s| !s.as_refs);
+        for (field, rule, target) in references_of(catalog, spec, obj, &spec.refs) {
+            if !rule.is_external() {
+                out.refs.push(ObjRef {
+                    sub: None,
+                    field,
+                    rule,
+                    target,
+                });
+            }
+        }
+        let (Some(sub), Some(child)) = (embedded, embedded.and_then(|s| catalog.get(s.kind)))
+        else {
+            return out;
+        };
+        for (i, item) in obj
+            .get(sub.field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let Some(name) = natural_key(child, item) else {
+                continue;
+            };
+            let idx = out.subs.len();
+            out.subs.push((sub.kind.to_string(), child_key(key, &name)));
+            for (field, rule, target) in references_of(catalog, child, item, &child.refs) {
+                if !rule.is_external() {
+                    out.refs.push(ObjRef {
+                        sub: Some(idx),
+                        field: format!("/{}/{i}{field}", sub.field),
+                        rule,
+                        target,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Graph {
     pub nodes: Vec<NodeKey>,
@@ -43,53 +118,63 @@ pub struct Graph {
     pub unmatched: Vec<Unmatched>,
 }
 
-/// Every reference held by a repository object: (pointer, rule, target key).
+/// Every reference held by a repository object, including those inside embedded
+/// sub-resource items: (pointer, rule, target key).
 pub fn references(
     catalog: &Catalog,
     spec: &KindSpec,
     obj: &Value,
 ) -> Vec<(String, RefRule, String)> {
-    let mut out = Vec::new();
-    let mut visit = |rules: &[RefRule], v: &Value, prefix: &str| {
-        for rule in rules {
-            let flow_target = catalog
-                .get(&rule.target)
-                .is_some_and(|t| t.key == KeySpec::TypeName);
-            for (ptr, holder) in pointer::matches(v, &rule.path) {
-                let ptr = format!("{prefix}{ptr}");
-                match (rule.shape, holder) {
-                    (Shape::Obj, Value::Object(m)) => {
-                        let Some(name) = m.get("name").and_then(Value::as_str) else {
-                            continue;
-                        };
-                        let key = match (flow_target, m.get("type").and_then(Value::as_str)) {
-                            (true, Some(t)) => format!("{t}/{name}"),
-                            _ => name.to_string(),
-                        };
-                        out.push((ptr, rule.clone(), key));
-                    }
-                    (Shape::Id, Value::String(s)) => out.push((ptr, rule.clone(), s.clone())),
-                    (Shape::Ids, Value::Array(items)) => {
-                        for (i, item) in items.iter().enumerate() {
-                            if let Some(s) = item.as_str() {
-                                out.push((format!("{ptr}/{i}"), rule.clone(), s.to_string()));
-                            }
-                        }
-                    }
-                    _ => {}
+    let mut out = references_of(catalog, spec, obj, &spec.refs);
+    if let Some(sub) = spec.sub.filter(|s| !s.as_refs) {
+        if let (Some(child), Some(items)) = (
+            catalog.get(sub.kind),
+            obj.get(sub.field).and_then(Value::as_array),
+        ) {
+            for (i, item) in items.iter().enumerate() {
+                for (p, r, t) in references_of(catalog, child, item, &child.refs) {
+                    out.push((format!("/{}/{i}{p}", sub.field), r, t));
                 }
             }
         }
-    };
-    visit(&spec.refs, obj, "");
-    if let Some(sub) = spec.sub.filter(|s| !s.as_refs)
-        && let (Some(child), Some(items)) = (
-            catalog.get(sub.kind),
-            obj.get(sub.field).and_then(Value::as_array),
-        )
-    {
-        for (i, item) in items.iter().enumerate() {
-            visit(&child.refs, item, &format!("/{}/{i}", sub.field));
+    }
+    out
+}
+
+/// The references `rules` find in `v` (a repository object).
+fn references_of(
+    catalog: &Catalog,
+    _spec: &KindSpec,
+    v: &Value,
+    rules: &[RefRule],
+) -> Vec<(String, RefRule, String)> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let flow_target = catalog
+            .get(&rule.target)
+            .is_some_and(|t| t.key == KeySpec::TypeName);
+        for (ptr, holder) in pointer::matches(v, &rule.path) {
+            match (rule.shape, holder) {
+                (Shape::Obj, Value::Object(m)) => {
+                    let Some(name) = m.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let key = match (flow_target, m.get("type").and_then(Value::as_str)) {
+                        (true, Some(t)) => format!("{t}/{name}"),
+                        _ => name.to_string(),
+                    };
+                    out.push((ptr, rule.clone(), key));
+                }
+                (Shape::Id, Value::String(s)) => out.push((ptr, rule.clone(), s.clone())),
+                (Shape::Ids, Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(s) = item.as_str() {
+                            out.push((format!("{ptr}/{i}"), rule.clone(), s.to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
     }
     out
@@ -127,64 +212,49 @@ impl Graph {
         });
     }
 
-    /// The graph of repository objects `(kind, key, object)`. Embedded sub-resource items
-    /// (outbound routes) are nodes of their own that depend on their parent, so a route's
-    /// trunks do not make its site depend on them (KINDS.md §17).
+    /// The graph of repository objects `(kind, key, object)`.
     pub fn build<'a>(
         catalog: &Catalog,
         objects: impl IntoIterator<Item = (&'a str, &'a str, &'a Value)>,
     ) -> Graph {
-        let objects: Vec<_> = objects.into_iter().collect();
+        let refs: Vec<ObjectRefs> = objects
+            .into_iter()
+            .map(|(k, key, v)| ObjectRefs::of(catalog, k, key, v))
+            .collect();
+        Graph::from_refs(refs)
+    }
+
+    /// The graph from objects' extracted references (so callers can drop the objects first).
+    pub fn from_refs(objects: Vec<ObjectRefs>) -> Graph {
         let mut g = Graph::default();
-        let mut holders: Vec<(usize, &KindSpec, &Value, String)> = Vec::new();
-        for (kind, key, obj) in &objects {
-            let from = g.add_node(kind, key);
-            let Some(spec) = catalog.get(kind) else {
-                continue;
-            };
-            holders.push((from, spec, obj, String::new()));
-            let Some(sub) = spec.sub.filter(|s| !s.as_refs) else {
-                continue;
-            };
-            let Some(child) = catalog.get(sub.kind) else {
-                continue;
-            };
-            for (i, item) in obj
-                .get(sub.field)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let Some(name) = natural_key(child, item) else {
-                    continue;
-                };
-                let node = g.add_node(sub.kind, &child_key(key, &name));
-                g.add_edge(node, from, "(parent)".into(), false);
-                holders.push((node, child, item, format!("/{}/{i}", sub.field)));
-            }
+        let mut froms = Vec::with_capacity(objects.len());
+        for o in &objects {
+            let from = g.add_node(&o.kind, &o.key);
+            let subs: Vec<usize> = o
+                .subs
+                .iter()
+                .map(|(kind, key)| {
+                    let node = g.add_node(kind, key);
+                    g.add_edge(node, from, "(parent)".into(), false);
+                    node
+                })
+                .collect();
+            froms.push((from, subs));
         }
-        for (from, spec, obj, prefix) in holders {
-            for (ptr, rule, target) in references(catalog, spec, obj) {
-                if rule.is_external()
-                    || (prefix.is_empty()
-                        && spec.sub.is_some_and(|s| {
-                            !s.as_refs && ptr.starts_with(&format!("/{}/", s.field))
-                        }))
-                {
-                    continue;
-                }
-                match g.node(&rule.target, &target) {
+        for (o, (from, subs)) in objects.into_iter().zip(froms) {
+            for r in o.refs {
+                let from = r.sub.map_or(from, |i| subs[i]);
+                match g.node(&r.rule.target, &r.target) {
                     Some(to) if to == from => {} // a self-reference orders nothing
-                    Some(to) => g.add_edge(from, to, format!("{prefix}{ptr}"), rule.optional),
+                    Some(to) => g.add_edge(from, to, r.field, r.rule.optional),
                     None => g.unmatched.push(Unmatched {
                         from,
-                        field: format!("{prefix}{ptr}"),
+                        field: r.field,
                         target: NodeKey {
-                            kind: rule.target.clone(),
-                            key: target,
+                            kind: r.rule.target.clone(),
+                            key: r.target,
                         },
-                        rule,
+                        rule: r.rule,
                     }),
                 }
             }

@@ -56,6 +56,77 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     Ok(node)
 }
 
+/// A file's top level: an array read item by item (so a large file never exists as one
+/// tree), or any other value whole.
+pub enum Root<'a> {
+    Array(Items<'a>),
+    Value(Node),
+}
+
+/// The elements of a top-level array, parsed one at a time.
+pub struct Items<'a> {
+    p: Parser<'a>,
+    first: bool,
+    done: bool,
+}
+
+pub fn parse_root(text: &str) -> Result<Root<'_>, ParseError> {
+    let mut p = Parser {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    p.ws();
+    if p.b.get(p.i) == Some(&b'[') {
+        p.i += 1;
+        return Ok(Root::Array(Items {
+            p,
+            first: true,
+            done: false,
+        }));
+    }
+    parse(text).map(Root::Value)
+}
+
+impl Items<'_> {
+    /// The next element, `None` after the closing bracket (and nothing but whitespace after it).
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<Node>, ParseError> {
+        if self.done {
+            return Ok(None);
+        }
+        let p = &mut self.p;
+        p.ws();
+        if self.first && p.b.get(p.i) == Some(&b']') {
+            p.i += 1;
+            self.finish()?;
+            return Ok(None);
+        }
+        self.first = false;
+        let p = &mut self.p;
+        let node = p.value(1)?;
+        p.ws();
+        match p.b.get(p.i) {
+            Some(b',') => p.i += 1,
+            Some(b']') => {
+                p.i += 1;
+                self.finish()?;
+            }
+            _ => return Err(p.err("',' or ']' expected")),
+        }
+        Ok(Some(node))
+    }
+
+    fn finish(&mut self) -> Result<(), ParseError> {
+        self.done = true;
+        self.p.ws();
+        if self.p.i < self.p.b.len() {
+            return Err(self.p.err("unexpected characters after the JSON value"));
+        }
+        Ok(())
+    }
+}
+
 struct Parser<'a> {
     b: &'a [u8],
     text: &'a str,
@@ -314,6 +385,25 @@ impl Node {
         }
     }
 
+    /// Like [`Node::to_value`] but consuming: strings move instead of being copied, so the
+    /// tree's memory is released as the value is built.
+    pub fn into_value(self) -> Value {
+        match self.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(b),
+            NodeValue::Number(n) => Value::Number(n),
+            NodeValue::String(s) => Value::String(s),
+            NodeValue::Array(a) => Value::Array(a.into_iter().map(Node::into_value).collect()),
+            NodeValue::Object(m) => {
+                let mut out = Map::new();
+                for member in m {
+                    out.insert(member.key, member.value.into_value());
+                }
+                Value::Object(out)
+            }
+        }
+    }
+
     /// The node at a concrete JSON Pointer.
     pub fn pointer(&self, ptr: &str) -> Option<&Node> {
         let mut node = self;
@@ -330,8 +420,13 @@ impl Node {
 
     /// Every key that appears twice in one object: (pointer of the object, the second member).
     pub fn duplicate_keys(&self) -> Vec<(String, &Member)> {
+        self.duplicate_keys_at("")
+    }
+
+    /// [`Node::duplicate_keys`] for a node found at pointer `at`.
+    pub fn duplicate_keys_at(&self, at: &str) -> Vec<(String, &Member)> {
         let mut out = Vec::new();
-        self.walk_dups(String::new(), &mut out);
+        self.walk_dups(at.to_string(), &mut out);
         out
     }
 
@@ -377,6 +472,40 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
     use crate::ids_test_rng::Rng;
+
+    #[test]
+    fn arrays_stream_item_by_item() {
+        for text in [
+            "[]",
+            " [ 1 , {\"a\": [2]} ] \n",
+            "[1,]",
+            "[1] x",
+            "[1 2]",
+            "[",
+            "{\"a\": 1}",
+        ] {
+            let whole = parse(text);
+            let streamed: Result<Value, ParseError> = match parse_root(text) {
+                Err(e) => Err(e),
+                Ok(Root::Value(n)) => Ok(n.to_value()),
+                Ok(Root::Array(mut items)) => (|| {
+                    let mut out = Vec::new();
+                    while let Some(n) = items.next()? {
+                        out.push(n.to_value());
+                    }
+                    Ok(Value::Array(out))
+                })(),
+            };
+            assert_eq!(
+                whole.map(|n| n.to_value()).is_ok(),
+                streamed.is_ok(),
+                "{text}"
+            );
+            if let (Ok(w), Ok(s)) = (parse(text), streamed) {
+                assert_eq!(w.to_value(), s);
+            }
+        }
+    }
 
     #[test]
     fn parses_like_serde_json_with_spans_and_duplicates() {

@@ -169,13 +169,14 @@ pub fn sort_sets(spec: &KindSpec, v: &mut Value) {
     for set in spec.sets {
         pointer::for_each_mut(v, set.path, &mut |arr| {
             if let Value::Array(items) = arr {
-                items.sort_by_cached_key(|item| sort_key(item, set.by));
+                items.sort_by_cached_key(|item| set_key(item, set.by));
             }
         });
     }
 }
 
-fn sort_key(item: &Value, by: &[&str]) -> Vec<String> {
+/// The sort key of a set item (its `by` fields, or itself).
+pub fn set_key(item: &Value, by: &[&str]) -> Vec<String> {
     if by.is_empty() {
         return vec![
             item.as_str()

@@ -11,7 +11,7 @@ use gcops_model::contains_uuid;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::graph::Graph;
+use crate::graph::{Graph, ObjectRefs};
 use crate::json::{self, Node, NodeValue, line_col};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,6 +69,88 @@ pub struct Options<'a> {
 
 pub const DAY_MS: i64 = 86_400_000;
 
+/// Compares a file with its canonical text piece by piece, without building the whole text.
+struct Canon<'a> {
+    text: &'a str,
+    pos: usize,
+    ok: bool,
+    /// Duplicate keys make the canonical text meaningless (they are reported on their own).
+    dups: bool,
+}
+
+impl Canon<'_> {
+    fn push(&mut self, piece: &str) {
+        if self.ok && self.text[self.pos..].starts_with(piece) {
+            self.pos += piece.len();
+        } else {
+            self.ok = false;
+        }
+    }
+    /// An array element: its canonical text (which ends in a newline) indented by two spaces.
+    fn push_indented(&mut self, piece: &str) {
+        for (j, line) in piece.trim_end_matches('\n').split('\n').enumerate() {
+            if j > 0 {
+                self.push("\n");
+            }
+            self.push("  ");
+            self.push(line);
+        }
+    }
+    fn done(&self) -> bool {
+        self.dups || (self.ok && self.pos == self.text.len())
+    }
+}
+
+/// Checks one object against each environment's pinned platform release.
+fn check_compat(
+    cx: &mut Ctx,
+    opts: &Options,
+    file: usize,
+    spec: &KindSpec,
+    at: &str,
+    node: &Node,
+    value: &Value,
+) {
+    let Some(compat) = &opts.compat else { return };
+    for (env, _, release) in &opts.environments {
+        let Some(release) = release else { continue };
+        let rules = &compat["releases"][release];
+        for (list, code, sev) in [
+            ("deprecated", "COMPAT_DEPRECATED_FIELD", Severity::Warning),
+            ("removed", "COMPAT_REMOVED_FIELD", Severity::Error),
+            ("required", "COMPAT_REQUIRED_FIELD", Severity::Error),
+        ] {
+            for rule in rules[list].as_array().into_iter().flatten() {
+                let (Some(kind), Some(ptr)) = (rule["kind"].as_str(), rule["pointer"].as_str())
+                else {
+                    continue;
+                };
+                if kind != spec.id {
+                    continue;
+                }
+                let note = rule["message"]
+                    .as_str()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                let key = natural_key(spec, value).unwrap_or_default();
+                let hits = gcops_model::pointer::matches(value, ptr);
+                match (list, hits.is_empty()) {
+                    ("required", true) => cx.push(file, code, sev, (node.start, node.end), at, format!("{kind} '{key}' lacks {ptr}, which platform release {release} ({env}) requires{note}"), format!("add {ptr}")),
+                    ("deprecated" | "removed", false) => {
+                        for (p, _) in hits {
+                            let n = node.pointer(&p).unwrap_or(node);
+                            let what = if list == "removed" { "no longer accepts" } else { "deprecates" };
+                            let hint = rule["replacement"].as_str().map(|r| format!("use {r} instead")).unwrap_or_else(|| "update the field before promoting".into());
+                            cx.push(file, code, sev, (n.start, n.end), &format!("{at}{p}"), format!("platform release {release} ({env}) {what} {ptr}{note}"), hint);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
 /// A certificate authority's PEM and where it is.
 struct CaEntry {
     file: usize,
@@ -84,8 +166,31 @@ struct Obj<'a> {
     kind: &'a KindSpec,
     key: String,
     pointer: String,
-    node: &'a Node,
-    value: Value,
+    /// Byte range of the object in its file.
+    span: (usize, usize),
+}
+
+/// Spans for diagnostics found after the syntax trees were dropped: files are parsed again,
+/// once each, only when one needs a location.
+struct Spans<'a> {
+    files: &'a [SourceFile],
+    parsed: BTreeMap<usize, Option<Node>>,
+}
+
+impl Spans<'_> {
+    fn at(&mut self, file: usize, pointer: &str) -> (usize, usize) {
+        let root = self
+            .parsed
+            .entry(file)
+            .or_insert_with(|| json::parse(&self.files[file].text).ok());
+        match root {
+            Some(r) => {
+                let n = node_at(r, pointer);
+                (n.start, n.end)
+            }
+            None => (0, 0),
+        }
+    }
 }
 
 struct Ctx<'a> {
@@ -138,48 +243,52 @@ fn node_at<'a>(root: &'a Node, ptr: &str) -> &'a Node {
 
 /// Runs every offline check (and the `--env` ones when `opts.live` is given).
 pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<Diagnostic> {
-    let parsed: Vec<Result<Node, json::ParseError>> =
-        files.iter().map(|f| json::parse(&f.text)).collect();
     let mut cx = Ctx {
         files,
         out: Vec::new(),
     };
     let mut objects: Vec<Obj> = Vec::new();
+    let mut refs: Vec<ObjectRefs> = Vec::new();
     let mut cas: Vec<CaEntry> = Vec::new();
+    let mut used_subs: BTreeMap<String, (usize, (usize, usize), String)> = BTreeMap::new();
 
-    for (i, f) in files.iter().enumerate() {
-        let root = match &parsed[i] {
+    // Per file, item by item: everything that needs the syntax tree happens while the item's
+    // tree exists; only keys, spans and references are kept, so memory stays proportional to
+    // one object plus those (later diagnostics find spans by parsing the file again, rarely).
+    'files: for (i, f) in files.iter().enumerate() {
+        let marks = (cx.out.len(), objects.len(), refs.len(), cas.len());
+        let mut file_subs = BTreeMap::new();
+        let invalid = |cx: &mut Ctx, e: json::ParseError| {
+            cx.push(
+                i,
+                "INVALID_JSON",
+                Severity::Error,
+                (e.offset, e.offset + 1),
+                "",
+                format!("not valid JSON: {}", e.message),
+                "fix the syntax (gcops fmt cannot format a file it cannot read)".into(),
+            );
+        };
+        let root = match json::parse_root(&f.text) {
             Err(e) => {
-                cx.push(
-                    i,
-                    "INVALID_JSON",
-                    Severity::Error,
-                    (e.offset, e.offset + 1),
-                    "",
-                    format!("not valid JSON: {}", e.message),
-                    "fix the syntax (gcops fmt cannot format a file it cannot read)".into(),
-                );
+                invalid(&mut cx, e);
                 continue;
             }
             Ok(r) => r,
         };
-        let dups = root.duplicate_keys();
-        for (at, m) in &dups {
-            let p = format!("{at}/{}", gcops_model::pointer::escape(&m.key));
-            cx.push(
-                i,
-                "DUPLICATE_JSON_KEY",
-                Severity::Error,
-                (m.key_start, m.key_end),
-                &p,
-                format!(
-                    "the key '{}' appears twice in one object; only the last one would count",
-                    m.key
-                ),
-                "remove one of them".into(),
-            );
-        }
         let Some(spec) = catalog.top_level().find(|k| k.file == Some(f.rel.as_str())) else {
+            if let json::Root::Array(mut items) = root {
+                loop {
+                    match items.next() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break,
+                        Err(e) => {
+                            invalid(&mut cx, e);
+                            continue 'files;
+                        }
+                    }
+                }
+            }
             cx.push(
                 i,
                 "UNKNOWN_FILE",
@@ -191,63 +300,73 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             );
             continue;
         };
-        if dups.is_empty() {
-            let mut v = root.to_value();
-            crate::format::canonicalize(catalog, &f.rel, &mut v);
-            if gcops_model::canonical::to_canonical_string(&v) != f.text {
-                cx.push(i, "NON_CANONICAL", Severity::Error, (0, 0), "", "the file is not in canonical form (sorted keys and objects, 2-space indent, final newline)".into(), "run `gcops fmt`".into());
-            }
-        }
-        let items: Vec<(String, &Node)> = match (&root.value, spec.key) {
-            (NodeValue::Object(_), KeySpec::Singleton) => vec![(String::new(), root)],
-            (NodeValue::Array(a), k) if k != KeySpec::Singleton => a
-                .iter()
-                .enumerate()
-                .map(|(j, n)| (format!("/{j}"), n))
-                .collect(),
-            _ => {
-                let want = if spec.key == KeySpec::Singleton {
-                    "one object"
-                } else {
-                    "an array of objects"
-                };
+        let schema_ctx = schema::Ctx::new(catalog, spec, opts.include_org_specific);
+        let mut canon = Canon {
+            text: &f.text,
+            pos: 0,
+            ok: true,
+            dups: false,
+        };
+        let mut prev_key: Option<String> = None;
+        let mut process = |cx: &mut Ctx, ptr: String, node: Node, canon: &mut Canon| -> String {
+            for (at, m) in node.duplicate_keys_at(&ptr) {
+                let p = format!("{at}/{}", gcops_model::pointer::escape(&m.key));
                 cx.push(
                     i,
-                    "SCHEMA_TYPE",
+                    "DUPLICATE_JSON_KEY",
                     Severity::Error,
-                    (root.start, root.end),
-                    "",
-                    format!("{} must hold {want}", f.rel),
-                    String::new(),
+                    (m.key_start, m.key_end),
+                    &p,
+                    format!(
+                        "the key '{}' appears twice in one object; only the last one would count",
+                        m.key
+                    ),
+                    "remove one of them".into(),
                 );
-                continue;
+                canon.dups = true;
             }
-        };
-        let schema_ctx = schema::Ctx::new(catalog, spec, opts.include_org_specific);
-        for (ptr, node) in items {
             let mut findings = Vec::new();
-            schema::check_object(&schema_ctx, node, &mut findings);
+            schema::check_object(&schema_ctx, &node, &mut findings);
             for (p, code, message, hint) in findings {
-                let full = format!("{ptr}{p}");
-                let n = node_at(root, &full);
+                let n = node_at(&node, &p);
                 cx.push(
                     i,
                     code,
                     Severity::Error,
                     (n.start, n.end),
-                    &full,
+                    &format!("{ptr}{p}"),
                     message,
                     hint,
                 );
             }
+            walk_strings(&node, &ptr, &mut |at, n, s| {
+                if contains_uuid(s) {
+                    cx.push(i, "HARDCODED_ID", Severity::Error, (n.start, n.end), at, format!("'{s}' is a platform id; ids differ in every org"), "refer to the object by name (export writes names; ids live in id-mapping.json)".into());
+                }
+                for key in substitutions(s) {
+                    file_subs
+                        .entry(key)
+                        .or_insert((i, (n.start, n.end), at.to_string()));
+                }
+            });
             let value = node.to_value();
-            let Some(key) = natural_key(spec, &value) else {
-                continue; // reported by the schema check (name/type required)
-            };
-            if spec.id == "telephony/certificate-authorities"
-                && let Some(pem) = value["certificate"].as_str()
-            {
-                let n = node.pointer("/certificate").unwrap_or(node);
+            check_compat(cx, opts, i, spec, &ptr, &node, &value);
+            if canon.ok && !canon.dups && !crate::format::sets_in_order(catalog, spec, &value) {
+                canon.ok = false;
+            }
+            let key = natural_key(spec, &value);
+            if let (Some(k), Some(prev)) = (&key, &prev_key) {
+                if k < prev {
+                    canon.ok = false;
+                }
+            }
+            if let (Some(key), Some(pem)) = (
+                &key,
+                value["certificate"]
+                    .as_str()
+                    .filter(|_| spec.id == "telephony/certificate-authorities"),
+            ) {
+                let n = node.pointer("/certificate").unwrap_or(&node);
                 cas.push(CaEntry {
                     file: i,
                     name: key.clone(),
@@ -256,28 +375,102 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                     pointer: format!("{ptr}/certificate"),
                 });
             }
-            objects.push(Obj {
-                file: i,
-                kind: spec,
-                key,
-                pointer: ptr,
-                node,
-                value,
-            });
+            let piece = gcops_model::canonical::to_canonical_string(&value);
+            if let Some(key) = key {
+                refs.push(ObjectRefs::of(catalog, spec.id, &key, &value));
+                objects.push(Obj {
+                    file: i,
+                    kind: spec,
+                    key: key.clone(),
+                    pointer: ptr,
+                    span: (node.start, node.end),
+                });
+                prev_key = Some(key);
+            }
+            piece
+        };
+        match root {
+            json::Root::Value(node) => {
+                if spec.key != KeySpec::Singleton || !matches!(node.value, NodeValue::Object(_)) {
+                    let want = if spec.key == KeySpec::Singleton {
+                        "one object"
+                    } else {
+                        "an array of objects"
+                    };
+                    cx.push(
+                        i,
+                        "SCHEMA_TYPE",
+                        Severity::Error,
+                        (node.start, node.end),
+                        "",
+                        format!("{} must hold {want}", f.rel),
+                        String::new(),
+                    );
+                    continue;
+                }
+                let piece = process(&mut cx, String::new(), node, &mut canon);
+                canon.push(&piece);
+            }
+            json::Root::Array(mut items) => {
+                if spec.key == KeySpec::Singleton {
+                    cx.push(
+                        i,
+                        "SCHEMA_TYPE",
+                        Severity::Error,
+                        (0, 0),
+                        "",
+                        format!("{} must hold one object", f.rel),
+                        String::new(),
+                    );
+                    continue;
+                }
+                canon.push("[");
+                let mut n = 0;
+                loop {
+                    match items.next() {
+                        Ok(Some(node)) => {
+                            let piece = process(&mut cx, format!("/{n}"), node, &mut canon);
+                            canon.push(if n == 0 { "\n" } else { ",\n" });
+                            canon.push_indented(&piece);
+                            n += 1;
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            // Only the syntax error counts for a file that cannot be read.
+                            cx.out.truncate(marks.0);
+                            objects.truncate(marks.1);
+                            refs.truncate(marks.2);
+                            cas.truncate(marks.3);
+                            invalid(&mut cx, e);
+                            continue 'files;
+                        }
+                    }
+                }
+                canon.push(if n == 0 { "]\n" } else { "\n]\n" });
+            }
+        }
+        for (k, v) in file_subs {
+            used_subs.entry(k).or_insert(v);
+        }
+        if !canon.done() {
+            cx.push(i, "NON_CANONICAL", Severity::Error, (0, 0), "", "the file is not in canonical form (sorted keys and objects, 2-space indent, final newline)".into(), "run `gcops fmt`".into());
         }
     }
+    let mut spans = Spans {
+        files,
+        parsed: BTreeMap::new(),
+    };
 
     // Duplicate natural keys.
     let mut seen: BTreeMap<(&str, &str), &Obj> = BTreeMap::new();
     for o in &objects {
         if let Some(first) = seen.insert((o.kind.id, o.key.as_str()), o) {
-            let (line, _) = line_col(&files[first.file].text, first.node.start);
-            let span = (o.node.start, o.node.end);
+            let (line, _) = line_col(&files[first.file].text, first.span.0);
             cx.push(
                 o.file,
                 "DUPLICATE_KEY",
                 Severity::Error,
-                span,
+                o.span,
                 &o.pointer,
                 format!(
                     "{} '{}' is defined twice (first at line {line})",
@@ -288,20 +481,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         }
     }
 
-    // Hard-coded ids and substitutions.
-    let mut used_subs: BTreeMap<String, (usize, (usize, usize), String)> = BTreeMap::new();
-    for o in &objects {
-        walk_strings(o.node, &o.pointer, &mut |ptr, n, s| {
-            if contains_uuid(s) {
-                cx.push(o.file, "HARDCODED_ID", Severity::Error, (n.start, n.end), ptr, format!("'{s}' is a platform id; ids differ in every org"), "refer to the object by name (export writes names; ids live in id-mapping.json)".into());
-            }
-            for key in substitutions(s) {
-                used_subs
-                    .entry(key)
-                    .or_insert((o.file, (n.start, n.end), ptr.to_string()));
-            }
-        });
-    }
+    // Substitutions without a value.
     for (env, values, _) in &opts.environments {
         for (key, (file, span, ptr)) in &used_subs {
             let defined = values
@@ -322,12 +502,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
     }
 
     // References, dangling or circular.
-    let graph = Graph::build(
-        catalog,
-        objects
-            .iter()
-            .map(|o| (o.kind.id, o.key.as_str(), &o.value)),
-    );
+    let graph = Graph::from_refs(refs);
     let index: BTreeMap<(&str, &str), &Obj> = objects
         .iter()
         .map(|o| ((o.kind.id, o.key.as_str()), o))
@@ -351,15 +526,15 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
         let Some(o) = owner(&index, catalog, &from.kind, &from.key) else {
             continue;
         };
-        let (file, node, ptr) = (o.file, o.node, o.pointer.clone());
+        let (file, ptr) = (o.file, o.pointer.clone());
         let full = format!("{ptr}{}", u.field);
-        let n = node.pointer(&u.field).unwrap_or(node);
+        let span = spans.at(file, &full);
         let file_of = target.and_then(|t| t.file).unwrap_or("the repository");
         let whereabouts = match opts.live {
             Some(l) => format!("neither in {file_of} nor in the {} org", l.env),
             None => format!("not in {file_of}"),
         };
-        cx.push(file, "DANGLING_REFERENCE", Severity::Error, (n.start, n.end), &full, format!("{} '{}' refers to {} '{}', which is {whereabouts}", from.kind, from.key, u.target.kind, u.target.key), "add the target, fix the name, or validate with --env to accept objects that exist only in the org".into());
+        cx.push(file, "DANGLING_REFERENCE", Severity::Error, span, &full, format!("{} '{}' refers to {} '{}', which is {whereabouts}", from.kind, from.key, u.target.kind, u.target.key), "add the target, fix the name, or validate with --env to accept objects that exist only in the org".into());
     }
     let blocking = graph.blocking_cycles();
     for comp in graph.cycles() {
@@ -373,7 +548,8 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                 .collect(),
             None => graph.cycle_edges(&comp),
         };
-        let described: Vec<String> = edges
+        let shown = edges.len().min(12);
+        let mut described: Vec<String> = edges[..shown]
             .iter()
             .map(|e| {
                 format!(
@@ -387,6 +563,12 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                 )
             })
             .collect();
+        if edges.len() > shown {
+            described.push(format!(
+                "… and {} more edges (`gcops graph --format json` lists them all)",
+                edges.len() - shown
+            ));
+        }
         let first = &graph.nodes[edges[0].from];
         let Some(o) = owner(&index, catalog, &first.kind, &first.key) else {
             continue;
@@ -396,7 +578,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             .strip_prefix(&o.pointer)
             .unwrap_or(&edges[0].field)
             .to_string();
-        let n = o.node.pointer(&field).unwrap_or(o.node);
+        let span = spans.at(o.file, &format!("{}{field}", o.pointer));
         let (sev, hint) = if hard.is_none() {
             (Severity::Warning, "apply breaks it in two phases: create without the deferrable references, then set them".to_string())
         } else {
@@ -406,7 +588,7 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
             o.file,
             "CIRCULAR_DEPENDENCY_DETECTED",
             sev,
-            (n.start, n.end),
+            span,
             &format!("{}{field}", o.pointer),
             format!("circular dependency: {}", described.join("; ")),
             hint,
@@ -469,44 +651,6 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                     hint: d.3,
                     span: (0, 0),
                 });
-            }
-        }
-    }
-
-    // Compatibility with each environment's pinned platform release.
-    if let Some(compat) = &opts.compat {
-        for (env, _, release) in &opts.environments {
-            let Some(release) = release else { continue };
-            let rules = &compat["releases"][release];
-            for (list, code, sev) in [
-                ("deprecated", "COMPAT_DEPRECATED_FIELD", Severity::Warning),
-                ("removed", "COMPAT_REMOVED_FIELD", Severity::Error),
-                ("required", "COMPAT_REQUIRED_FIELD", Severity::Error),
-            ] {
-                for rule in rules[list].as_array().into_iter().flatten() {
-                    let (Some(kind), Some(ptr)) = (rule["kind"].as_str(), rule["pointer"].as_str())
-                    else {
-                        continue;
-                    };
-                    let note = rule["message"]
-                        .as_str()
-                        .map(|m| format!(": {m}"))
-                        .unwrap_or_default();
-                    for o in objects.iter().filter(|o| o.kind.id == kind) {
-                        let hits = gcops_model::pointer::matches(&o.value, ptr);
-                        match (list, hits.is_empty()) {
-                            ("required", true) => cx.push(o.file, code, sev, (o.node.start, o.node.end), &o.pointer, format!("{kind} '{}' lacks {ptr}, which platform release {release} ({env}) requires{note}", o.key), format!("add {ptr}")),
-                            ("deprecated" | "removed", false) => {
-                                for (p, _) in hits {
-                                    let n = o.node.pointer(&p).unwrap_or(o.node);
-                                    let what = if list == "removed" { "no longer accepts" } else { "deprecates" };
-                                    cx.push(o.file, code, sev, (n.start, n.end), &format!("{}{p}", o.pointer), format!("platform release {release} ({env}) {what} {ptr}{note}"), rule["replacement"].as_str().map(|r| format!("use {r} instead")).unwrap_or_else(|| "update the field before promoting".into()));
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
             }
         }
     }
