@@ -174,22 +174,52 @@ struct Obj<'a> {
 /// once each, only when one needs a location.
 struct Spans<'a> {
     files: &'a [SourceFile],
-    parsed: BTreeMap<usize, Option<Node>>,
+    /// (file, first pointer segment of an array file) -> that element, or the root object.
+    parsed: BTreeMap<(usize, String), Option<Node>>,
 }
 
 impl Spans<'_> {
+    /// The span at `pointer` in `file`. Top-level arrays are streamed, so only the element the
+    /// pointer names is built (a 100 MB file costs one object's memory here).
     fn at(&mut self, file: usize, pointer: &str) -> (usize, usize) {
-        let root = self
-            .parsed
-            .entry(file)
-            .or_insert_with(|| json::parse(&self.files[file].text).ok());
-        match root {
-            Some(r) => {
-                let n = node_at(r, pointer);
-                (n.start, n.end)
+        let text = &self.files[file].text;
+        let first = pointer.split('/').nth(1).unwrap_or("").to_string();
+        let is_array = text.trim_start().starts_with('[');
+        let entry = self.parsed.entry((
+            file,
+            if is_array {
+                first.clone()
+            } else {
+                String::new()
+            },
+        ));
+        let node = entry.or_insert_with(|| match json::parse_root(text) {
+            Ok(json::Root::Value(n)) => Some(n),
+            Ok(json::Root::Array(mut items)) => {
+                let want: usize = first.parse().ok()?;
+                let mut n = 0;
+                while let Ok(Some(node)) = items.next() {
+                    if n == want {
+                        return Some(node);
+                    }
+                    n += 1;
+                }
+                None
             }
-            None => (0, 0),
-        }
+            Err(_) => None,
+        });
+        let Some(node) = node else { return (0, 0) };
+        let rest = if is_array {
+            pointer
+                .splitn(3, '/')
+                .nth(2)
+                .map(|r| format!("/{r}"))
+                .unwrap_or_default()
+        } else {
+            pointer.to_string()
+        };
+        let n = node_at(node, &rest);
+        (n.start, n.end)
     }
 }
 
