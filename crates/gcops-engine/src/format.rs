@@ -48,53 +48,6 @@ pub fn canonical_text(catalog: &Catalog, rel: &str, text: &str) -> Result<String
     Ok(to_canonical_string(&v))
 }
 
-/// Whether `v` (parsed from `text`, a domain file at `rel`) is already canonical: objects in
-/// natural-key order, sets sorted, and `text` exactly its canonical serialization. Read-only,
-/// so validating a large repository does not copy it.
-pub fn is_canonical(catalog: &Catalog, rel: &str, v: &Value, text: &str) -> bool {
-    if let Some(spec) = catalog.top_level().find(|k| k.file == Some(rel)) {
-        let sub = spec
-            .sub
-            .filter(|s| !s.as_refs)
-            .and_then(|s| Some((s.field, catalog.get(s.kind)?)));
-        let sets_sorted = |o: &Value| {
-            let check = |spec: &gcops_model::KindSpec, o: &Value| {
-                spec.sets.iter().all(|set| {
-                    gcops_model::pointer::matches(o, set.path)
-                        .iter()
-                        .all(|(_, arr)| match arr {
-                            Value::Array(items) => items.windows(2).all(|w| {
-                                crate::normalize::set_key(&w[0], set.by)
-                                    <= crate::normalize::set_key(&w[1], set.by)
-                            }),
-                            _ => true,
-                        })
-                })
-            };
-            check(spec, o)
-                && sub.is_none_or(|(field, child)| {
-                    o.get(field)
-                        .and_then(Value::as_array)
-                        .is_none_or(|items| items.iter().all(|i| check(child, i)))
-                })
-        };
-        let ordered = match v {
-            Value::Array(items) => {
-                items.iter().all(sets_sorted)
-                    && items.windows(2).all(|w| {
-                        key_of(spec, &w[0]).unwrap_or_default()
-                            <= key_of(spec, &w[1]).unwrap_or_default()
-                    })
-            }
-            o => sets_sorted(o),
-        };
-        if !ordered {
-            return false;
-        }
-    }
-    to_canonical_string(v) == text
-}
-
 /// Whether the kind's set-like arrays in one object (and its embedded items) are sorted.
 pub fn sets_in_order(catalog: &Catalog, spec: &gcops_model::KindSpec, o: &Value) -> bool {
     let check = |spec: &gcops_model::KindSpec, o: &Value| {

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use gcops_model::catalog::{Catalog, KeySpec, KindSpec, RefRule, Shape, child_key, natural_key};
+use gcops_model::catalog::{Catalog, KeySpec, RefRule, Shape, child_key, natural_key};
 use gcops_model::pointer;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -69,7 +69,7 @@ impl ObjectRefs {
             return out;
         };
         let embedded = spec.sub.filter(|s| !s.as_refs);
-        for (field, rule, target) in references_of(catalog, spec, obj, &spec.refs) {
+        for (field, rule, target) in references_of(catalog, obj, &spec.refs) {
             if !rule.is_external() {
                 out.refs.push(ObjRef {
                     sub: None,
@@ -95,7 +95,7 @@ impl ObjectRefs {
             };
             let idx = out.subs.len();
             out.subs.push((sub.kind.to_string(), child_key(key, &name)));
-            for (field, rule, target) in references_of(catalog, child, item, &child.refs) {
+            for (field, rule, target) in references_of(catalog, item, &child.refs) {
                 if !rule.is_external() {
                     out.refs.push(ObjRef {
                         sub: Some(idx),
@@ -118,33 +118,9 @@ pub struct Graph {
     pub unmatched: Vec<Unmatched>,
 }
 
-/// Every reference held by a repository object, including those inside embedded
-/// sub-resource items: (pointer, rule, target key).
-pub fn references(
-    catalog: &Catalog,
-    spec: &KindSpec,
-    obj: &Value,
-) -> Vec<(String, RefRule, String)> {
-    let mut out = references_of(catalog, spec, obj, &spec.refs);
-    if let Some(sub) = spec.sub.filter(|s| !s.as_refs) {
-        if let (Some(child), Some(items)) = (
-            catalog.get(sub.kind),
-            obj.get(sub.field).and_then(Value::as_array),
-        ) {
-            for (i, item) in items.iter().enumerate() {
-                for (p, r, t) in references_of(catalog, child, item, &child.refs) {
-                    out.push((format!("/{}/{i}{p}", sub.field), r, t));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The references `rules` find in `v` (a repository object).
 fn references_of(
     catalog: &Catalog,
-    _spec: &KindSpec,
     v: &Value,
     rules: &[RefRule],
 ) -> Vec<(String, RefRule, String)> {

@@ -385,10 +385,10 @@ pub fn validate(catalog: &Catalog, files: &[SourceFile], opts: &Options) -> Vec<
                 canon.ok = false;
             }
             let key = natural_key(spec, &value);
-            if let (Some(k), Some(prev)) = (&key, &prev_key) {
-                if k < prev {
-                    canon.ok = false;
-                }
+            if let (Some(k), Some(prev)) = (&key, &prev_key)
+                && k < prev
+            {
+                canon.ok = false;
             }
             if let (Some(key), Some(pem)) = (
                 &key,
