@@ -57,6 +57,13 @@ pub struct KindReport {
     /// The fewest requests that could have read this kind (lists at the largest page size,
     /// plus one call per parent for sub-resources).
     pub min_requests: u64,
+    /// The normalized objects by natural key, in file order (plan compares them with the
+    /// repository).
+    #[serde(skip)]
+    pub normalized: Vec<(String, Value)>,
+    /// Natural keys of every object of the kind in the org, built-ins included.
+    #[serde(skip)]
+    pub live_keys: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +76,12 @@ pub struct ExportResult {
     pub idmap: IdMap,
     pub renames: Vec<Rename>,
     pub warnings: Vec<Warning>,
+    /// Certificate authorities as the org reports them: (name, expiry of each certificate, ms).
+    #[serde(skip)]
+    pub certificates: Vec<(String, Vec<i64>)>,
+    /// Natural keys of every kind read (in scope or read for references), built-ins included.
+    #[serde(skip)]
+    pub live_keys: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl ExportResult {
@@ -209,6 +222,43 @@ pub async fn export<R: Remote>(
         }
     }
 
+    let live_keys: BTreeMap<String, BTreeSet<String>> = lists
+        .iter()
+        .filter_map(|(id, l)| {
+            let spec = catalog.get(id)?;
+            let items = l.as_ref().ok()?;
+            Some((
+                id.to_string(),
+                items
+                    .iter()
+                    .filter(|o| !(spec.skip)(o))
+                    .filter_map(|o| natural_key(spec, o))
+                    .collect(),
+            ))
+        })
+        .collect();
+    // Certificate expiry as the org reports it (plan and validate --env check it).
+    let mut certificates: Vec<(String, Vec<i64>)> = lists
+        .get("telephony/certificate-authorities")
+        .and_then(|l| l.as_ref().ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|ca| {
+            let expiries = ca["certificateDetails"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| {
+                    d["expirationDate"]
+                        .as_str()
+                        .and_then(gcops_model::time::parse_iso)
+                })
+                .collect();
+            Some((ca["name"].as_str()?.to_string(), expiries))
+        })
+        .collect();
+    certificates.sort();
+
     // 4. Normalize, sort, render; sync the id map.
     let mut idmap = idmap.clone();
     let mut renames = Vec::new();
@@ -235,6 +285,8 @@ pub async fn export<R: Remote>(
                 text: None,
                 error: Some(e),
                 min_requests: 0,
+                normalized: Vec::new(),
+                live_keys: BTreeSet::new(),
             }
         };
         let list = match lists.remove(spec.id).expect("every needed kind was listed") {
@@ -354,9 +406,13 @@ pub async fn export<R: Remote>(
             text: Some(text),
             error: None,
             min_requests: min,
+            live_keys: live.keys().cloned().collect(),
+            normalized: objects,
         });
     }
     ExportResult {
+        live_keys,
+        certificates,
         kinds: reports,
         lookup_min_requests: lookup_min,
         idmap,

@@ -8,6 +8,7 @@ pub mod graph;
 pub mod json;
 pub mod live;
 pub mod normalize;
+pub mod plan;
 pub mod refs;
 pub mod validate;
 

@@ -5,6 +5,7 @@ mod export;
 mod fmt;
 mod graph;
 mod init;
+mod plan;
 mod schema;
 mod validate;
 
@@ -24,6 +25,10 @@ pub enum Command {
     /// Check the repository: schema, duplicates, dangling references, hard-coded ids,
     /// substitutions, compatibility, certificates, cycles. Exit 1 on any error.
     Validate(validate::ValidateArgs),
+    /// The dry run: what apply would create, change and delete in an environment, in order,
+    /// with every validation finding. Writes dry_run_report.json. Exit 0 no changes, 2 changes,
+    /// 1 errors.
+    Plan(plan::PlanArgs),
     /// Print the resource dependency graph (dot, mermaid or json).
     Graph(graph::GraphArgs),
     /// Write the JSON Schemas of every kind's file (for editor completion and checks).
@@ -68,6 +73,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Fmt(args) => fmt::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Certs(CertsCommand::Check(args)) => validate::run_certs(args),
         Command::Emulator(cmd) => emulator::run(cmd),

@@ -56,7 +56,8 @@ pub fn run_certs(args: CertsCheckArgs) -> anyhow::Result<ExitCode> {
     report(&repo, &diags, args.json)
 }
 
-fn read_domain_files(repo: &Repo) -> anyhow::Result<Vec<SourceFile>> {
+/// Every JSON file under `domains/`, in path order.
+pub fn read_domain_files(repo: &Repo) -> anyhow::Result<Vec<SourceFile>> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> anyhow::Result<()> {
         if !dir.is_dir() {
             return Ok(());
@@ -134,7 +135,7 @@ fn check(repo: &Repo, env: Option<&str>, cert_warn_days: i64) -> anyhow::Result<
     Ok(validate::validate(&catalog, &files, &opts))
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

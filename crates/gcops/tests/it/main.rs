@@ -5,4 +5,5 @@ mod common;
 mod emulator_serve;
 mod export;
 mod official_sdk;
+mod plan;
 mod validate;
