@@ -82,6 +82,10 @@ pub struct ExportResult {
     /// Natural keys of every kind read (in scope or read for references), built-ins included.
     #[serde(skip)]
     pub live_keys: BTreeMap<String, BTreeSet<String>>,
+    /// kind -> natural key -> UUID in this org, for every kind read (built-ins and embedded
+    /// sub-resource items included): what apply resolves names with.
+    #[serde(skip)]
+    pub live_ids: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl ExportResult {
@@ -235,6 +239,19 @@ pub async fn export<R: Remote>(
                     .filter_map(|o| natural_key(spec, o))
                     .collect(),
             ))
+        })
+        .collect();
+    let mut live_ids: BTreeMap<String, BTreeMap<String, String>> = lists
+        .iter()
+        .filter_map(|(id, l)| {
+            let spec = catalog.get(id)?;
+            let items = l.as_ref().ok()?;
+            let ids = items
+                .iter()
+                .filter(|o| !(spec.skip)(o))
+                .filter_map(|o| Some((natural_key(spec, o)?, o["id"].as_str()?.to_string())))
+                .collect();
+            Some((id.to_string(), ids))
         })
         .collect();
     // Certificate expiry as the org reports it (plan and validate --env check it).
@@ -397,6 +414,7 @@ pub async fn export<R: Remote>(
         renames.extend(idmap.sync_kind(spec.id, &opts.env, &live));
         if let Some(sub) = spec.sub.filter(|s| !s.as_refs) {
             renames.extend(idmap.sync_kind(sub.kind, &opts.env, &child_live));
+            live_ids.insert(sub.kind.to_string(), child_live.clone());
         }
         progress.finish(spec.id, objects.len(), None);
         reports.push(KindReport {
@@ -411,6 +429,7 @@ pub async fn export<R: Remote>(
         });
     }
     ExportResult {
+        live_ids,
         live_keys,
         certificates,
         kinds: reports,

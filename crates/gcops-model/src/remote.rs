@@ -32,4 +32,13 @@ pub trait Remote: Clone + Send + Sync + 'static {
         paging: Paging,
         size_key: &str,
     ) -> impl Future<Output = Result<Vec<Value>, RemoteError>> + Send;
+
+    /// One request (`method` GET/POST/PUT/PATCH/DELETE; `path` with its query). Returns the
+    /// response body (`Null` when empty).
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> impl Future<Output = Result<Value, RemoteError>> + Send;
 }
