@@ -312,19 +312,33 @@ impl gcops_model::Remote for Client {
         paging: gcops_model::Paging,
         size_key: &str,
     ) -> Result<Vec<Value>, gcops_model::RemoteError> {
-        self.list_all(path, query, paging, size_key).await.map_err(remote_error)
+        self.list_all(path, query, paging, size_key)
+            .await
+            .map_err(remote_error)
     }
 
-    async fn send(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, gcops_model::RemoteError> {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, gcops_model::RemoteError> {
         let m = Method::from_bytes(method.as_bytes()).map_err(|_| gcops_model::RemoteError {
             status: None,
             code: None,
             message: format!("invalid method {method}"),
         })?;
-        Client::send(self, m, path, body).await.map(|r| r.body).map_err(remote_error)
+        Client::send(self, m, path, body)
+            .await
+            .map(|r| r.body)
+            .map_err(remote_error)
     }
 }
 
 fn remote_error(e: ClientError) -> gcops_model::RemoteError {
-    gcops_model::RemoteError { status: e.status(), code: e.code().map(str::to_string), message: e.to_string() }
+    gcops_model::RemoteError {
+        status: e.status(),
+        code: e.code().map(str::to_string),
+        message: e.to_string(),
+    }
 }

@@ -2,6 +2,7 @@
 //! through [`gcops_model::Remote`], reports through [`Progress`], and never prints or touches
 //! files: callers get texts and results back.
 
+pub mod apply;
 pub mod export;
 pub mod format;
 pub mod graph;

@@ -97,6 +97,9 @@ pub struct KindSpec {
     /// Repository file (relative to the repo root); `None` for sub-resources.
     pub file: Option<&'static str>,
     pub list_path: &'static str,
+    /// Where objects are created (`POST`) and addressed (`/{id}`) when that is not the list
+    /// path (divisions are listed through `/query`).
+    pub write_path: Option<&'static str>,
     pub list_query: &'static [(&'static str, &'static str)],
     pub paging: Paging,
     pub key: KeySpec,
@@ -119,6 +122,11 @@ pub struct KindSpec {
     /// Natural keys of built-in objects every org has (looked up, never in the repository).
     pub builtin_keys: &'static [&'static str],
 }
+
+/// Lookup-only targets (`ext:…`) that apply resolves by listing them: (target, list path).
+/// Others (prompts, scripts, groups, …) have no list endpoint in this catalog yet, so a
+/// reference to them cannot be applied (KINDS.md §15).
+pub const EXT_LISTS: &[(&str, &str)] = &[("ext:locations", "/api/v2/locations")];
 
 /// Volatile and read-only fields of every kind (top level).
 pub const BASE_STRIP: &[&str] = &[
@@ -207,6 +215,13 @@ impl Default for Catalog {
     }
 }
 
+impl KindSpec {
+    /// The collection path for writes.
+    pub fn write_path(&self) -> &'static str {
+        self.write_path.unwrap_or(self.list_path)
+    }
+}
+
 impl Catalog {
     pub fn get(&self, id: &str) -> Option<&KindSpec> {
         self.kinds.iter().find(|k| k.id == id)
@@ -248,6 +263,7 @@ impl Catalog {
                 file: Some("domains/administration/org-settings.json"),
                 list_path: "/api/v2/organizations/me",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Singleton,
                 key: KeySpec::Singleton,
                 strip: &["/features", "/productPlatform", "/thirdPartyOrgName"],
@@ -266,6 +282,7 @@ impl Catalog {
                 file: Some("domains/administration/divisions.json"),
                 list_path: "/api/v2/authorization/divisions/query",
                 list_query: &[],
+                write_path: Some("/api/v2/authorization/divisions"),
                 paging: Paging::Cursor { max: 200 },
                 key: KeySpec::Name,
                 strip: &["/objectCounts", "/homeDivision"],
@@ -284,6 +301,7 @@ impl Catalog {
                 file: Some("domains/routing/skills.json"),
                 list_path: "/api/v2/routing/skills",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -302,6 +320,7 @@ impl Catalog {
                 file: Some("domains/routing/languages.json"),
                 list_path: "/api/v2/routing/languages",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -320,6 +339,7 @@ impl Catalog {
                 file: Some("domains/routing/wrapup-codes.json"),
                 list_path: "/api/v2/routing/wrapupcodes",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -338,6 +358,7 @@ impl Catalog {
                 file: Some("domains/architect/schedules.json"),
                 list_path: "/api/v2/architect/schedules",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -356,6 +377,7 @@ impl Catalog {
                 file: Some("domains/architect/schedule-groups.json"),
                 list_path: "/api/v2/architect/schedulegroups",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -392,6 +414,7 @@ impl Catalog {
                 file: Some("domains/architect/flows.json"),
                 list_path: "/api/v2/flows",
                 list_query: &[("deleted", "false"), ("includeSchemas", "false")],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::TypeName,
                 strip: &[
@@ -432,6 +455,7 @@ impl Catalog {
                 file: Some("domains/telephony/certificate-authorities.json"),
                 list_path: "/api/v2/telephony/providers/edges/certificateauthorities",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Single,
                 key: KeySpec::Name,
                 strip: &["/certificateDetails"],
@@ -453,6 +477,7 @@ impl Catalog {
                 file: Some("domains/telephony/sip-domains.json"),
                 list_path: "/api/v2/telephony/providers/edges/sites",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[
@@ -494,6 +519,7 @@ impl Catalog {
                 file: None,
                 list_path: "/api/v2/telephony/providers/edges/sites/{id}/outboundroutes",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],
@@ -518,6 +544,7 @@ impl Catalog {
                 file: Some("domains/telephony/trunks.json"),
                 list_path: "/api/v2/telephony/providers/edges/trunkbasesettings",
                 list_query: &[("expand", "properties"), ("ignoreHidden", "true")],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &["/managed", "/trunkMetabase/name", "/trunkMetabase/selfUri"],
@@ -540,6 +567,7 @@ impl Catalog {
                 file: Some("domains/routing/queues.json"),
                 list_path: "/api/v2/routing/queues",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[
@@ -695,6 +723,7 @@ impl Catalog {
                 file: None,
                 list_path: "/api/v2/routing/queues/{id}/wrapupcodes",
                 list_query: &[],
+                write_path: None,
                 paging: Paging::Offset { max: None },
                 key: KeySpec::Name,
                 strip: &[],

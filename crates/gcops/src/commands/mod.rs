@@ -1,5 +1,6 @@
 //! One module per command; each has its clap `Args` next to the code that runs it.
 
+mod apply;
 mod emulator;
 mod export;
 mod fmt;
@@ -29,6 +30,10 @@ pub enum Command {
     /// with every validation finding. Writes dry_run_report.json. Exit 0 no changes, 2 changes,
     /// 1 errors.
     Plan(plan::PlanArgs),
+    /// Apply the repository (or a saved plan) to an environment: in dependency order, with a
+    /// journal, rolling everything back if any step fails. Exit 0 applied, 1 error before any
+    /// write, 3 failed and rolled back, 4 failed and not fully rolled back.
+    Apply(apply::ApplyArgs),
     /// Print the resource dependency graph (dot, mermaid or json).
     Graph(graph::GraphArgs),
     /// Write the JSON Schemas of every kind's file (for editor completion and checks).
@@ -74,6 +79,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Apply(args) => apply::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Certs(CertsCommand::Check(args)) => validate::run_certs(args),
         Command::Emulator(cmd) => emulator::run(cmd),

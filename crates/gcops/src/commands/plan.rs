@@ -43,10 +43,25 @@ pub struct PlanArgs {
     repo: RepoArgs,
 }
 
-pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
-    let repo = args.repo.open()?;
+/// Everything plan and apply need: the live export, the desired objects and the plan.
+pub struct Prepared {
+    pub repo: gcops_repo::Repo,
+    pub catalog: gcops_model::Catalog,
+    pub client: gcops_client::Client,
+    pub live: gcops_engine::ExportResult,
+    pub desired: BTreeMap<String, BTreeMap<String, Value>>,
+    pub report: Report,
+}
+
+pub fn prepare(
+    repo_args: &RepoArgs,
+    env_name: &str,
+    cert_warn_days: i64,
+    rt: &tokio::runtime::Runtime,
+) -> anyhow::Result<Prepared> {
+    let repo = repo_args.open()?;
     let catalog = settings::catalog(&repo)?;
-    let env = settings::environment(&repo, &args.env)?.clone();
+    let env = settings::environment(&repo, env_name)?.clone();
     let files = read_domain_files(&repo)?;
     // Scope: the kinds the repository has files for (or gcops.toml's export.kinds).
     let kinds: Vec<String> = match &repo.config.export.kinds {
@@ -57,20 +72,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             .map(|k| k.id.to_string())
             .collect(),
     };
-    let client_config = settings::client_config(&repo, &args.env)?;
+    let client_config = settings::client_config(&repo, env_name)?;
     let limits = client_config.limits;
     let pool = client_config.token_pool as f64;
     let client = gcops_client::Client::new(client_config)?;
     let idmap = gcops_repo::files::read_idmap(&repo.root)?;
     let opts = ExportOptions {
-        env: args.env.clone(),
+        env: env_name.to_string(),
         kinds: kinds.clone(),
         include_org_specific: repo.config.export.include_org_specific,
         ignore: repo.config.ignore.clone(),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     let live = rt.block_on(gcops_engine::export(
         &client,
         &catalog,
@@ -80,17 +92,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     ));
     if let Some(k) = live.kinds.iter().find(|k| k.error.is_some()) {
         anyhow::bail!(
-            "cannot read {} from the {} org: {}",
+            "cannot read {} from the {env_name} org: {}",
             k.kind,
-            args.env,
             k.error.as_deref().unwrap_or("")
         );
     }
 
     let values =
-        gcops_repo::files::read_json(&repo.path(&format!("environments/{}.json", args.env)))?;
+        gcops_repo::files::read_json(&repo.path(&format!("environments/{env_name}.json")))?;
     let live_org = LiveOrg {
-        env: args.env.clone(),
+        env: env_name.to_string(),
         keys: live.live_keys.clone(),
         certificates: live.certificates.clone(),
     };
@@ -99,13 +110,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         &files,
         &Options {
             environments: vec![(
-                args.env.clone(),
+                env_name.to_string(),
                 values.clone(),
                 env.platform_release.clone(),
             )],
             compat: gcops_repo::files::read_json(&repo.path("compat/platform-versions.json"))?,
             include_org_specific: repo.config.export.include_org_specific,
-            cert_warn_days: args.cert_warn_days,
+            cert_warn_days,
             now_ms: now_ms(),
             live: Some(&live_org),
         },
@@ -144,7 +155,22 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     let allowed =
         (pool * limits.token_per_minute as f64).min(limits.client_per_minute as f64) / 60.0 * 0.9;
-    let report: Report = plan::plan(&catalog, &args.env, &desired, &live, diagnostics, allowed);
+    let report: Report = plan::plan(&catalog, env_name, &desired, &live, diagnostics, allowed);
+    Ok(Prepared {
+        repo,
+        catalog,
+        client,
+        live,
+        desired,
+        report,
+    })
+}
+
+pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let Prepared { repo, report, .. } = prepare(&args.repo, &args.env, args.cert_warn_days, &rt)?;
     let json = to_canonical_string(&plan::to_json(&report));
     gcops_repo::files::write_atomic(&repo.path("dry_run_report.json"), &json)?;
     if let Some(out) = &args.out {
