@@ -743,9 +743,7 @@ pub async fn apply<R: Remote>(
                     );
                 };
                 let res = match (action, &value) {
-                    (Action::Create, Some(v)) => {
-                        cx.create(&spec, &key, v).await.map(|(u, d)| (u, d))
-                    }
+                    (Action::Create, Some(v)) => cx.create(&spec, &key, v).await,
                     (Action::Update, Some(v)) => {
                         cx.update(&spec, &key, v).await.map(|u| (u, false))
                     }

@@ -133,9 +133,10 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<ExitCode> {
                     _ => None,
                 };
                 match stale {
-                    Some(why) => refused.push(
-                        format!("{:?} {} '{}': {why}", op.action, op.kind, op.key).to_lowercase(),
-                    ),
+                    Some(why) => {
+                        let action = format!("{:?}", op.action).to_lowercase();
+                        refused.push(format!("{action} {} '{}': {why}", op.kind, op.key));
+                    }
                     None => keep.push(op),
                 }
             }

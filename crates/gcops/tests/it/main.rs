@@ -2,6 +2,7 @@
 
 mod common;
 
+mod apply;
 mod emulator_serve;
 mod export;
 mod official_sdk;

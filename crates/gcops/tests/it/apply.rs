@@ -1,0 +1,184 @@
+//! `gcops apply` against the emulator: promotion into an empty org, rollback, delete guards,
+//! stale saved plans.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn apply(repo: &std::path::Path, env: &str, extra: &[&str]) -> (i32, Value, String) {
+    let mut args = vec![
+        "apply",
+        "--env",
+        env,
+        "--yes",
+        "--json",
+        "--repo",
+        repo.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args);
+    let v = serde_json::from_str(&out).unwrap_or(Value::Null);
+    (code, v, format!("{out}\n{err}"))
+}
+
+fn plan_ops(repo: &std::path::Path, env: &str) -> Vec<Value> {
+    let (_, out, _) = run(&[
+        "plan",
+        "--env",
+        env,
+        "--format",
+        "json",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v["operations"].as_array().unwrap().clone()
+}
+
+fn domains(repo: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(repo)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("domains"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_promotes_dev_into_an_empty_org_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &["--seed", "small", "--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    assert_eq!(export(&repo, &[]).0, 0);
+    let dev = domains(&repo);
+
+    let (code, out, log) = apply(&repo, "stage", &[]);
+    assert_eq!(code, 0, "{log}");
+    assert!(out["outcome"]["steps"].as_array().unwrap().len() >= 50);
+    assert!(
+        plan_ops(&repo, "stage").is_empty(),
+        "after apply, stage has nothing left to change"
+    );
+    // Exporting stage gives the same files as dev (only id-mapping.json differs).
+    let (code, _) = {
+        let (c, out, err) = run(&[
+            "export",
+            "--env",
+            "stage",
+            "--json",
+            "--repo",
+            repo.to_str().unwrap(),
+        ]);
+        (c, format!("{out}{err}"))
+    };
+    assert_eq!(code, 0);
+    assert_eq!(domains(&repo), dev);
+    let idmap: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("id-mapping.json")).unwrap())
+            .unwrap();
+    let q = &idmap["routing/queues"]["Callbacks"];
+    assert!(q["dev"].is_string() && q["stage"].is_string() && q["dev"] != q["stage"]);
+    // The journal recorded every write.
+    let journals: Vec<_> = std::fs::read_dir(repo.join(".gcops/journal"))
+        .unwrap()
+        .collect();
+    assert_eq!(journals.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_mid_apply_rolls_everything_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &["--seed", "small", "--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    assert_eq!(export(&repo, &[]).0, 0);
+    let before = plan_ops(&repo, "stage");
+    // The fourth queue creation fails on the server (a POST is never retried blindly).
+    admin(&served, Method::POST, "/_emulator/faults",
+        json!({"route": "POST /api/v2/routing/queues", "org": "stage", "after": 3, "count": 1, "status": 500})).await;
+    let (code, out, log) = apply(&repo, "stage", &[]);
+    assert_eq!(code, 3, "{log}");
+    let steps = out["outcome"]["steps"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s["status"] == "failed"));
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s["status"] != "failed")
+            .all(|s| s["status"] == "rolled_back")
+    );
+    assert_eq!(
+        plan_ops(&repo, "stage"),
+        before,
+        "the org is exactly as before"
+    );
+    // And the next run, without the fault, succeeds.
+    assert_eq!(apply(&repo, "stage", &[]).0, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deletes_need_allow_delete_and_stale_plans_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &["--seed", "small", "--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    assert_eq!(export(&repo, &[]).0, 0);
+    assert_eq!(apply(&repo, "stage", &[]).0, 0);
+
+    // A language removed from Git: a delete, refused without --allow-delete.
+    let path = repo.join("domains/routing/languages.json");
+    let mut langs: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    langs.retain(|l| l["name"] != "German");
+    std::fs::write(
+        &path,
+        gcops_model::canonical::to_canonical_string(&Value::Array(langs)),
+    )
+    .unwrap();
+    let (code, out, log) = apply(&repo, "stage", &[]);
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        out["outcome"]["refused"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-delete")
+    );
+    let (code, _, log) = apply(&repo, "stage", &["--allow-delete", "--max-deletes", "0"]);
+    assert_eq!(code, 1, "{log}");
+    let (code, _, log) = apply(&repo, "stage", &["--allow-delete"]);
+    assert_eq!(code, 0, "{log}");
+    assert!(plan_ops(&repo, "stage").is_empty());
+
+    // A saved plan whose object changed in the org since is refused for that object.
+    let qpath = repo.join("domains/routing/queues.json");
+    let mut queues: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&qpath).unwrap()).unwrap();
+    queues
+        .iter_mut()
+        .find(|q| q["name"] == "Callbacks")
+        .unwrap()["description"] = json!("From Git");
+    std::fs::write(
+        &qpath,
+        gcops_model::canonical::to_canonical_string(&Value::Array(queues)),
+    )
+    .unwrap();
+    let saved = dir.path().join("plan.json");
+    let (code, _, _) = run(&[
+        "plan",
+        "--env",
+        "stage",
+        "-o",
+        saved.to_str().unwrap(),
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    admin(&served, Method::POST, "/_emulator/orgs/stage/edits",
+        json!({"kind": "routing/queues", "name": "Callbacks", "set": {"description": "Edited in the UI meanwhile"}})).await;
+    let (code, _, log) = apply(&repo, "stage", &[saved.to_str().unwrap()]);
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        log.contains(
+            "refused: update routing/queues 'Callbacks': it changed in the org since the plan"
+        ),
+        "{log}"
+    );
+    // Without the saved plan, apply re-plans and wins.
+    assert_eq!(apply(&repo, "stage", &[]).0, 0);
+}
