@@ -311,7 +311,13 @@ impl<R: Remote> Ctx<R> {
         Ok((undo, deferred || sub_deferred))
     }
 
-    async fn update(&self, spec: &KindSpec, key: &str, desired: &Value) -> Result<Undo, String> {
+    /// Returns what undoing it takes, and whether references were left for the second phase.
+    async fn update(
+        &self,
+        spec: &KindSpec,
+        key: &str,
+        desired: &Value,
+    ) -> Result<(Undo, bool), String> {
         let id = self
             .id_of(spec.id, key)
             .ok_or_else(|| format!("{} '{key}' has no id in the target", spec.id))?;
@@ -379,11 +385,13 @@ impl<R: Remote> Ctx<R> {
             before,
             wrapups,
         };
-        if let Err(e) = self.sync_subresources(spec, key, &id, desired).await {
-            let _ = self.undo(&undo).await;
-            return Err(format!("{e} (the {} was restored)", spec.id));
+        match self.sync_subresources(spec, key, &id, desired).await {
+            Ok(deferred) => Ok((undo, deferred)),
+            Err(e) => {
+                let _ = self.undo(&undo).await;
+                Err(format!("{e} (the {} was restored)", spec.id))
+            }
         }
-        Ok(undo)
     }
 
     async fn delete(&self, spec: &KindSpec, key: &str) -> Result<Undo, String> {
@@ -744,9 +752,7 @@ pub async fn apply<R: Remote>(
                 };
                 let res = match (action, &value) {
                     (Action::Create, Some(v)) => cx.create(&spec, &key, v).await,
-                    (Action::Update, Some(v)) => {
-                        cx.update(&spec, &key, v).await.map(|u| (u, false))
-                    }
+                    (Action::Update, Some(v)) => cx.update(&spec, &key, v).await,
                     (Action::Delete, _) => cx.delete(&spec, &key).await.map(|u| (u, false)),
                     _ => Err("the desired object is missing".to_string()),
                 };
@@ -761,15 +767,16 @@ pub async fn apply<R: Remote>(
             match res {
                 Ok(undo) => {
                     let id = cx.id_of(&kind, &key);
-                    let before = match &undo {
-                        Undo::Restore { before, .. } | Undo::Recreate { before, .. } => {
-                            Some(before.clone())
-                        }
-                        _ => None,
+                    let (before, wrapups) = match &undo {
+                        Undo::Restore {
+                            before, wrapups, ..
+                        } => (Some(before.clone()), wrapups.clone()),
+                        Undo::Recreate { before, .. } => (Some(before.clone()), None),
+                        Undo::Delete { .. } => (None, None),
                     };
                     let _ = journal(
                         journal_sink.as_ref(),
-                        json!({"seq": seq, "phase": "done", "action": action, "kind": kind, "key": key, "id": id, "before": before}),
+                        json!({"seq": seq, "phase": "done", "action": action, "kind": kind, "key": key, "id": id, "before": before, "wrapups": wrapups}),
                     );
                     if was_deferred {
                         deferred.push((kind.clone(), key.clone()));
@@ -865,5 +872,165 @@ pub async fn apply<R: Remote>(
         outcome.rolled_back = all_undone;
     }
     outcome.ids = ids.lock().expect("ids lock").clone();
+    outcome
+}
+
+/// Undoes the completed writes a journal records (a run that was killed, or one to revert),
+/// newest first. Entries already rolled back are skipped.
+pub async fn rollback<R: Remote>(
+    remote: &R,
+    catalog: &Catalog,
+    entries: &[Value],
+    journal_sink: Arc<dyn Journal>,
+) -> Outcome {
+    let cx = Ctx {
+        remote: remote.clone(),
+        catalog: Arc::new(catalog.clone()),
+        ids: Arc::new(Mutex::new(BTreeMap::new())),
+    };
+    let mut outcome = Outcome {
+        steps: Vec::new(),
+        refused: None,
+        failed: false,
+        rolled_back: true,
+        ids: BTreeMap::new(),
+    };
+    let undone: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e["phase"] == "rolled_back")
+        .filter_map(|e| {
+            Some((
+                e["kind"].as_str()?.to_string(),
+                e["key"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    // Creates that were in flight when the run died may have happened without a "done":
+    // look them up by natural key (never assume) and remove them first.
+    let finished: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e["phase"] == "done" || e["phase"] == "failed")
+        .filter_map(|e| {
+            Some((
+                e["kind"].as_str()?.to_string(),
+                e["key"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    for e in entries
+        .iter()
+        .rev()
+        .filter(|e| e["phase"] == "begin" && e["action"] == "create")
+    {
+        let (Some(kind), Some(key)) = (e["kind"].as_str(), e["key"].as_str()) else {
+            continue;
+        };
+        if finished.iter().any(|(k, x)| k == kind && x == key) {
+            continue;
+        }
+        let Some(spec) = catalog.get(kind) else {
+            continue;
+        };
+        let query: Vec<(String, String)> = spec
+            .list_query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let Ok(items) = remote
+            .list(spec.list_path, &query, spec.paging, spec.id)
+            .await
+        else {
+            outcome.failed = true;
+            outcome.rolled_back = false;
+            continue;
+        };
+        let found = items
+            .iter()
+            .find(|o| gcops_model::catalog::natural_key(spec, o).as_deref() == Some(key));
+        if let Some(id) = found.and_then(|o| o["id"].as_str()) {
+            let mut step = Step {
+                action: Action::Create,
+                kind: kind.into(),
+                key: key.into(),
+                status: StepStatus::RolledBack,
+                error: None,
+            };
+            if let Err(err) = cx
+                .undo(&Undo::Delete {
+                    path: item_path(spec, id),
+                })
+                .await
+            {
+                step.status = StepStatus::RollbackFailed;
+                step.error = Some(err);
+                outcome.rolled_back = false;
+                outcome.failed = true;
+            }
+            outcome.steps.push(step);
+        }
+    }
+    for e in entries.iter().rev().filter(|e| e["phase"] == "done") {
+        let (Some(kind), Some(key)) = (e["kind"].as_str(), e["key"].as_str()) else {
+            continue;
+        };
+        if undone.iter().any(|(k, x)| k == kind && x == key) {
+            continue;
+        }
+        let Ok(action) = serde_json::from_value::<Action>(e["action"].clone()) else {
+            continue;
+        };
+        let Some(spec) = catalog.get(kind) else {
+            continue;
+        };
+        let undo = match action {
+            Action::Create => match e["id"].as_str() {
+                Some(id) => Undo::Delete {
+                    path: item_path(spec, id),
+                },
+                None => continue,
+            },
+            Action::Update => {
+                if e.get("deferred").is_some() || e["before"].is_null() {
+                    continue; // a second-phase update: undone with its create
+                }
+                let id = e["before"]["id"].as_str().unwrap_or_default();
+                let wrapups = serde_json::from_value(e["wrapups"].clone()).ok();
+                Undo::Restore {
+                    kind: kind.into(),
+                    path: item_path(spec, id),
+                    before: e["before"].clone(),
+                    wrapups,
+                }
+            }
+            Action::Delete => Undo::Recreate {
+                kind: kind.into(),
+                key: key.into(),
+                list_path: spec.write_path().into(),
+                before: e["before"].clone(),
+            },
+        };
+        let mut step = Step {
+            action,
+            kind: kind.into(),
+            key: key.into(),
+            status: StepStatus::RolledBack,
+            error: None,
+        };
+        match cx.undo(&undo).await {
+            Ok(()) => {
+                let _ = journal(
+                    journal_sink.as_ref(),
+                    json!({"phase": "rolled_back", "kind": kind, "key": key}),
+                );
+            }
+            Err(err) => {
+                step.status = StepStatus::RollbackFailed;
+                step.error = Some(err);
+                outcome.rolled_back = false;
+                outcome.failed = true;
+            }
+        }
+        outcome.steps.push(step);
+    }
     outcome
 }

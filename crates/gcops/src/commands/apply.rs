@@ -33,6 +33,10 @@ pub struct ApplyArgs {
     /// Refuse plans that delete more than this many objects.
     #[arg(long, default_value_t = 10)]
     max_deletes: usize,
+    /// Finish a run that was interrupted (killed, machine lost): re-plans against the org as it
+    /// is now, so what the interrupted run did is not repeated, and records into its journal.
+    #[arg(long, value_name = "JOURNAL", conflicts_with = "plan_file")]
+    resume: Option<PathBuf>,
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long)]
     yes: bool,
@@ -184,7 +188,24 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    let path = journal_path(&repo.root, &args.env);
+    let path = match &args.resume {
+        Some(j) => {
+            let entries = read_journal(j)?;
+            let env = entries
+                .iter()
+                .find(|e| e["phase"] == "start")
+                .and_then(|e| e["env"].as_str())
+                .unwrap_or_default();
+            anyhow::ensure!(
+                env == args.env,
+                "{} is a journal of environment '{env}', not {}",
+                j.display(),
+                args.env
+            );
+            j.clone()
+        }
+        None => journal_path(&repo.root, &args.env),
+    };
     std::fs::create_dir_all(path.parent().expect("journal dir"))?;
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -277,6 +298,95 @@ pub fn run(args: ApplyArgs) -> anyhow::Result<ExitCode> {
             ),
             _ => {}
         }
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// Reads a journal (JSON lines; a torn last line from a crash is ignored).
+pub fn read_journal(path: &Path) -> anyhow::Result<Vec<Value>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the journal {}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect())
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The journal of the run to undo (`.gcops/journal/<env>-<time>.jsonl`).
+    journal: PathBuf,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long)]
+    yes: bool,
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    repo: RepoArgs,
+}
+
+/// `gcops rollback JOURNAL`: undo what a run did, newest first (exit 0 done, 4 if something
+/// could not be undone).
+pub fn run_rollback(args: RollbackArgs) -> anyhow::Result<ExitCode> {
+    let repo = args.repo.open()?;
+    let catalog = crate::settings::catalog(&repo)?;
+    let entries = read_journal(&args.journal)?;
+    let env = entries
+        .iter()
+        .find(|e| e["phase"] == "start")
+        .and_then(|e| e["env"].as_str())
+        .with_context(|| {
+            format!(
+                "{} has no start entry: not a gcops journal",
+                args.journal.display()
+            )
+        })?
+        .to_string();
+    if !args.yes && !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "rollback changes {env}: pass --yes to confirm when not running in a terminal"
+        );
+    }
+    let client = gcops_client::Client::new(crate::settings::client_config(&repo, &env)?)?;
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&args.journal)?;
+    let journal = Arc::new(FileJournal {
+        file: Mutex::new(file),
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let outcome = rt.block_on(apply::rollback(&client, &catalog, &entries, journal));
+    let code = if outcome.rolled_back { 0 } else { 4 };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"env": env, "exit": code, "outcome": outcome}))?
+        );
+    } else {
+        for s in &outcome.steps {
+            println!(
+                "{:?} {} '{}': {:?}{}",
+                s.action,
+                s.kind,
+                s.key,
+                s.status,
+                s.error
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
+            );
+        }
+        println!(
+            "{} steps undone in {env}{}",
+            outcome.steps.len(),
+            if code == 0 {
+                ""
+            } else {
+                "; some could not be undone (see above)"
+            }
+        );
     }
     Ok(ExitCode::from(code))
 }

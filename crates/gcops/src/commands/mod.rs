@@ -34,6 +34,8 @@ pub enum Command {
     /// journal, rolling everything back if any step fails. Exit 0 applied, 1 error before any
     /// write, 3 failed and rolled back, 4 failed and not fully rolled back.
     Apply(apply::ApplyArgs),
+    /// Undo what an apply run did, from its journal (also a run that was killed).
+    Rollback(apply::RollbackArgs),
     /// Print the resource dependency graph (dot, mermaid or json).
     Graph(graph::GraphArgs),
     /// Write the JSON Schemas of every kind's file (for editor completion and checks).
@@ -80,6 +82,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Graph(args) => graph::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
+        Command::Rollback(args) => apply::run_rollback(args),
         Command::Schema(args) => schema::run(args),
         Command::Certs(CertsCommand::Check(args)) => validate::run_certs(args),
         Command::Emulator(cmd) => emulator::run(cmd),

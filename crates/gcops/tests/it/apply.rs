@@ -182,3 +182,103 @@ async fn deletes_need_allow_delete_and_stale_plans_are_refused() {
     // Without the saved plan, apply re-plans and wins.
     assert_eq!(apply(&repo, "stage", &[]).0, 0);
 }
+
+/// Starts `gcops apply` on `env`, waits until its journal shows `done` completed writes, and
+/// kills it with SIGKILL. Returns the journal.
+fn kill_mid_apply(repo: &std::path::Path, env: &str, done: usize) -> std::path::PathBuf {
+    let mut child = gcops()
+        .args([
+            "apply",
+            "--env",
+            env,
+            "--yes",
+            "--repo",
+            repo.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dir = repo.join(".gcops/journal");
+    let start = std::time::Instant::now();
+    let journal = loop {
+        let found = std::fs::read_dir(&dir).ok().and_then(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(&format!("{env}-"))
+                })
+                .find(|p| {
+                    std::fs::read_to_string(p)
+                        .unwrap_or_default()
+                        .matches("\"phase\":\"done\"")
+                        .count()
+                        >= done
+                })
+        });
+        if let Some(j) = found {
+            break j;
+        }
+        assert!(start.elapsed().as_secs() < 60, "the apply did not progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the apply finished before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    journal
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_apply_can_be_resumed_or_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &["--seed", "small", "--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    assert_eq!(export(&repo, &[]).0, 0);
+    let initial_prod = plan_ops(&repo, "prod");
+    // Slow writes, so the run can be killed in the middle.
+    for org in ["stage", "prod"] {
+        admin(
+            &served,
+            Method::POST,
+            "/_emulator/faults",
+            json!({"route": "POST /api/v2/*", "org": org, "latency_ms": 120}),
+        )
+        .await;
+    }
+
+    let journal = kill_mid_apply(&repo, "stage", 8);
+    assert!(
+        !plan_ops(&repo, "stage").is_empty(),
+        "the killed run left work to do"
+    );
+    let (code, _, log) = apply(&repo, "stage", &["--resume", journal.to_str().unwrap()]);
+    assert_eq!(code, 0, "{log}");
+    let left = plan_ops(&repo, "stage");
+    assert!(left.is_empty(), "resuming completed the run: {left:#?}");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.matches("\"phase\":\"start\"").count() == 2,
+        "the resumed run wrote into the same journal"
+    );
+
+    let journal = kill_mid_apply(&repo, "prod", 8);
+    let (code, out, err) = run(&[
+        "rollback",
+        journal.to_str().unwrap(),
+        "--yes",
+        "--json",
+        "--repo",
+        repo.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(
+        plan_ops(&repo, "prod"),
+        initial_prod,
+        "rollback restored the org"
+    );
+}
