@@ -282,3 +282,55 @@ async fn a_killed_apply_can_be_resumed_or_rolled_back() {
         "rollback restored the org"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_queues_apply_in_one_run_without_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    // The platform's default limits, a minute lasting one second.
+    let served = Served::start(dir.path(), &["--time-scale", "60"]);
+    let repo = init_repo(&served, dir.path());
+    let canon = |v: Value| gcops_model::canonical::to_canonical_string(&v);
+    let skills: Vec<Value> = (0..50)
+        .map(|i| json!({"name": format!("Skill {i:02}"), "division": {"name": "Home"}}))
+        .collect();
+    let codes: Vec<Value> = (0..50)
+        .map(|i| json!({"name": format!("Code {i:02}"), "division": {"name": "Home"}}))
+        .collect();
+    let flows: Vec<Value> = (0..20).map(|i| json!({"name": format!("Flow {i:02}"), "type": "INQUEUECALL", "division": {"name": "Home"}})).collect();
+    let queues: Vec<Value> = (0..1000)
+        .map(|i| {
+            json!({"name": format!("Queue {i:04}"), "division": {"name": "Home"},
+                   "queueFlow": {"name": format!("Flow {:02}", i % 20), "type": "INQUEUECALL"},
+                   "bullseye": {"rings": [{"actions": {"skillsToRemove": [{"name": format!("Skill {:02}", i % 50)}]}}]},
+                   "wrapupCodes": codes_of(i)})
+        })
+        .collect();
+    for (file, items) in [
+        ("routing/skills", skills),
+        ("routing/wrapup-codes", codes),
+        ("architect/flows", flows),
+        ("routing/queues", queues),
+    ] {
+        std::fs::write(
+            repo.join(format!("domains/{file}.json")),
+            canon(Value::Array(items)),
+        )
+        .unwrap();
+    }
+    let (code, out, log) = apply(&repo, "dev", &[]);
+    assert_eq!(code, 0, "{log}");
+    let steps = out["outcome"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1120);
+    assert!(steps.iter().all(|s| s["status"] == "done"));
+    assert_eq!(out["requests"]["failed"], 0);
+    assert!(plan_ops(&repo, "dev").is_empty());
+}
+
+/// Two wrap-up code references, sorted (the set's canonical order).
+fn codes_of(i: usize) -> Vec<Value> {
+    let mut c = [i % 50, (i + 1) % 50];
+    c.sort();
+    c.iter()
+        .map(|n| json!({"name": format!("Code {n:02}")}))
+        .collect()
+}
