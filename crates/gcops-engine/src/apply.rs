@@ -300,7 +300,7 @@ impl<R: Remote> Ctx<R> {
             path: item_path(spec, &id),
         };
         // A failure half-way leaves nothing behind: the new object is removed again.
-        let sub_deferred = match self.sync_subresources(spec, key, &id, desired).await {
+        let sub_deferred = match self.sync_subresources(spec, key, &id, desired, true).await {
             Ok(d) => d,
             Err(e) => {
                 let _ = self.undo(&undo).await;
@@ -385,7 +385,7 @@ impl<R: Remote> Ctx<R> {
             before,
             wrapups,
         };
-        match self.sync_subresources(spec, key, &id, desired).await {
+        match self.sync_subresources(spec, key, &id, desired, false).await {
             Ok(deferred) => Ok((undo, deferred)),
             Err(e) => {
                 let _ = self.undo(&undo).await;
@@ -427,8 +427,18 @@ impl<R: Remote> Ctx<R> {
             .collect())
     }
 
-    async fn set_queue_wrapups(&self, queue: &str, want: &[String]) -> Result<(), String> {
-        let have = self.queue_wrapups(queue).await?;
+    /// `fresh`: the queue was just created, so it has no codes yet (saves a read per queue).
+    async fn set_queue_wrapups(
+        &self,
+        queue: &str,
+        want: &[String],
+        fresh: bool,
+    ) -> Result<(), String> {
+        let have = if fresh {
+            Vec::new()
+        } else {
+            self.queue_wrapups(queue).await?
+        };
         let add: Vec<Value> = want
             .iter()
             .filter(|w| !have.contains(w))
@@ -458,12 +468,14 @@ impl<R: Remote> Ctx<R> {
     }
 
     /// Queue wrap-up codes and site outbound routes, from the parent's virtual field.
+    /// `fresh`: the parent was just created and has no sub-resources yet (no read needed).
     async fn sync_subresources(
         &self,
         spec: &KindSpec,
         key: &str,
         id: &str,
         desired: &Value,
+        fresh: bool,
     ) -> Result<bool, String> {
         let Some(sub) = spec.sub else {
             return Ok(false);
@@ -482,7 +494,10 @@ impl<R: Remote> Ctx<R> {
                     .ok_or_else(|| format!("wrap-up code '{name}' does not exist in the target"))?;
                 want.push(code);
             }
-            return self.set_queue_wrapups(id, &want).await.map(|_| false);
+            return self
+                .set_queue_wrapups(id, &want, fresh)
+                .await
+                .map(|_| false);
         }
         let child = self
             .catalog
@@ -490,11 +505,14 @@ impl<R: Remote> Ctx<R> {
             .ok_or("unknown sub-resource kind")?
             .clone();
         let path = sub.list_path.replace("{id}", id);
-        let live = self
-            .remote
-            .list(&path, &[], sub.paging, sub.kind)
-            .await
-            .map_err(err)?;
+        let live = if fresh {
+            Vec::new()
+        } else {
+            self.remote
+                .list(&path, &[], sub.paging, sub.kind)
+                .await
+                .map_err(err)?
+        };
         let by_name: BTreeMap<String, Value> = live
             .into_iter()
             .filter_map(|r| Some((r["name"].as_str()?.to_string(), r)))
@@ -601,7 +619,7 @@ impl<R: Remote> Ctx<R> {
                     }
                 }
                 if let Some(w) = wrapups {
-                    self.set_queue_wrapups(&id, w).await?;
+                    self.set_queue_wrapups(&id, w, false).await?;
                 }
                 Ok(())
             }
