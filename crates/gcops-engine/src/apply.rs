@@ -348,28 +348,7 @@ impl<R: Remote> Ctx<R> {
             }
             "architect/flows" => {
                 let put = overlay(spec, &before, &body);
-                self.remote
-                    .send(
-                        "POST",
-                        &format!("/api/v2/flows/actions/checkout?flow={id}"),
-                        None,
-                    )
-                    .await
-                    .map_err(err)?;
-                let res = self
-                    .remote
-                    .send("PUT", &path, Some(&put))
-                    .await
-                    .map_err(err);
-                let _ = self
-                    .remote
-                    .send(
-                        "POST",
-                        &format!("/api/v2/flows/actions/unlock?flow={id}"),
-                        None,
-                    )
-                    .await;
-                res?;
+                self.put_flow(&id, &path, &put).await?;
             }
             _ => {
                 let put = overlay(spec, &before, &body);
@@ -408,6 +387,29 @@ impl<R: Remote> Ctx<R> {
             list_path: spec.write_path().into(),
             before,
         })
+    }
+
+    /// PUT on a flow: the platform requires the caller's lock (checkout), released afterwards
+    /// whatever the outcome (unlock: flows without a configuration cannot be checked in).
+    async fn put_flow(&self, id: &str, path: &str, body: &Value) -> Result<(), String> {
+        self.remote
+            .send(
+                "POST",
+                &format!("/api/v2/flows/actions/checkout?flow={id}"),
+                None,
+            )
+            .await
+            .map_err(err)?;
+        let res = self.remote.send("PUT", path, Some(body)).await.map_err(err);
+        let _ = self
+            .remote
+            .send(
+                "POST",
+                &format!("/api/v2/flows/actions/unlock?flow={id}"),
+                None,
+            )
+            .await;
+        res.map(|_| ())
     }
 
     async fn queue_wrapups(&self, queue: &str) -> Result<Vec<String>, String> {
@@ -587,30 +589,7 @@ impl<R: Remote> Ctx<R> {
                                 .map_err(err)?;
                         }
                     }
-                    "architect/flows" => {
-                        self.remote
-                            .send(
-                                "POST",
-                                &format!("/api/v2/flows/actions/checkout?flow={id}"),
-                                None,
-                            )
-                            .await
-                            .map_err(err)?;
-                        let r = self
-                            .remote
-                            .send("PUT", path, Some(&body))
-                            .await
-                            .map_err(err);
-                        let _ = self
-                            .remote
-                            .send(
-                                "POST",
-                                &format!("/api/v2/flows/actions/unlock?flow={id}"),
-                                None,
-                            )
-                            .await;
-                        r?;
-                    }
+                    "architect/flows" => self.put_flow(&id, path, &body).await?,
                     _ => {
                         self.remote
                             .send("PUT", path, Some(&body))
