@@ -255,26 +255,11 @@ pub async fn export<R: Remote>(
         })
         .collect();
     // Certificate expiry as the org reports it (plan and validate --env check it).
-    let mut certificates: Vec<(String, Vec<i64>)> = lists
+    let certificates = lists
         .get("telephony/certificate-authorities")
         .and_then(|l| l.as_ref().ok())
-        .into_iter()
-        .flatten()
-        .filter_map(|ca| {
-            let expiries = ca["certificateDetails"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|d| {
-                    d["expirationDate"]
-                        .as_str()
-                        .and_then(gcops_model::time::parse_iso)
-                })
-                .collect();
-            Some((ca["name"].as_str()?.to_string(), expiries))
-        })
-        .collect();
-    certificates.sort();
+        .map(|items| crate::live::certificate_expiries(items))
+        .unwrap_or_default();
 
     // 4. Normalize, sort, render; sync the id map.
     let mut idmap = idmap.clone();

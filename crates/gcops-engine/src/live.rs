@@ -42,24 +42,32 @@ pub async fn fetch<R: Remote>(
             .filter_map(|o| natural_key(&spec, o))
             .collect();
         if spec.id == "telephony/certificate-authorities" {
-            for ca in &items {
-                let expiries: Vec<i64> = ca["certificateDetails"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| {
-                        d["expirationDate"]
-                            .as_str()
-                            .and_then(gcops_model::time::parse_iso)
-                    })
-                    .collect();
-                if let Some(name) = ca["name"].as_str() {
-                    live.certificates.push((name.to_string(), expiries));
-                }
-            }
-            live.certificates.sort();
+            live.certificates = certificate_expiries(&items);
         }
         live.keys.insert(spec.id.to_string(), keys);
     }
     Ok(live)
+}
+
+/// Certificate authorities as the org reports them: (name, expiry of each certificate in ms),
+/// sorted by name.
+pub fn certificate_expiries(items: &[serde_json::Value]) -> Vec<(String, Vec<i64>)> {
+    let mut out: Vec<(String, Vec<i64>)> = items
+        .iter()
+        .filter_map(|ca| {
+            let expiries = ca["certificateDetails"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| {
+                    d["expirationDate"]
+                        .as_str()
+                        .and_then(gcops_model::time::parse_iso)
+                })
+                .collect();
+            Some((ca["name"].as_str()?.to_string(), expiries))
+        })
+        .collect();
+    out.sort();
+    out
 }
