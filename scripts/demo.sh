@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded emulator, end to end: build gcops, start the Genesys Cloud API
 # emulator (orgs dev, stage, prod; dev seeded with a small contact center), create a config
-# repository pointed at it, export dev into it and commit the result.
+# repository pointed at it, export dev into it and commit, validate, then promote it: plan the
+# empty stage org, apply, and plan again (nothing left to do).
 #
 #   scripts/demo.sh [REPO_DIR] [--seed small|large]
 set -euo pipefail
@@ -28,3 +29,14 @@ git -C "$REPO_DIR" -c user.name=gcops -c user.email=gcops@localhost commit --qui
 echo
 echo "Exported the dev org into $REPO_DIR (committed):"
 git -C "$REPO_DIR" show --stat --format='%h %s' HEAD | tail -n +2
+echo
+"$GCOPS" validate --repo "$REPO_DIR" 2>/dev/null
+echo
+echo "== plan stage (an empty org) =="
+"$GCOPS" plan --env stage --repo "$REPO_DIR" | tail -n 3 || [ $? -eq 2 ]
+echo
+echo "== apply stage =="
+"$GCOPS" apply --env stage --yes --repo "$REPO_DIR" | tail -n 1
+echo
+echo "== plan stage again =="
+"$GCOPS" plan --env stage --repo "$REPO_DIR" | tail -n 1
