@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use gcops_model::canonical::drop_nulls;
-use gcops_model::catalog::{BASE_STRIP, Catalog, KeySpec, KindSpec, Shape, child_key};
+use gcops_model::catalog::{BASE_STRIP, Catalog, KeySpec, KindSpec, Shape, Write, child_key};
 use gcops_model::{Remote, pointer};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -242,8 +242,8 @@ impl<R: Remote> Ctx<R> {
         desired: &Value,
     ) -> Result<(Undo, bool), String> {
         let (mut body, deferred) = denormalize(&self.catalog, spec, desired, &self.ids)?;
-        let created = match spec.id {
-            "routing/skills" => {
+        let created = match spec.write {
+            Write::CreateOnlyDivision => {
                 let div = body.pointer("/division/id").cloned();
                 let mut b = json!({"name": body["name"]});
                 if let Some(d) = div {
@@ -254,7 +254,7 @@ impl<R: Remote> Ctx<R> {
                     .await
                     .map_err(err)?
             }
-            "telephony/trunks" => {
+            Write::FromTemplate => {
                 // Trunks are made from their metabase's template, then given our instances.
                 let mb = body
                     .pointer("/trunkMetabase/id")
@@ -323,17 +323,17 @@ impl<R: Remote> Ctx<R> {
             .ok_or_else(|| format!("{} '{key}' has no id in the target", spec.id))?;
         let path = item_path(spec, &id);
         let before = self.remote.send("GET", &path, None).await.map_err(err)?;
-        let wrapups = if spec.id == "routing/queues" {
+        let wrapups = if spec.sub.is_some_and(|sub| sub.as_refs) {
             Some(self.queue_wrapups(&id).await?)
         } else {
             None
         };
         let (body, _) = denormalize(&self.catalog, spec, desired, &self.ids)?;
-        match spec.id {
-            "routing/skills" | "routing/languages" => {
+        match spec.write {
+            Write::CreateOnly | Write::CreateOnlyDivision => {
                 let division = body.pointer("/division/id").cloned();
                 let changed_name = before["name"] != body["name"];
-                if changed_name || spec.id == "routing/languages" {
+                if changed_name || spec.write == Write::CreateOnly {
                     return Err(format!(
                         "{} cannot be edited in place (the API has no update); rename it by creating a new one",
                         spec.id
@@ -346,7 +346,7 @@ impl<R: Remote> Ctx<R> {
                         .map_err(err)?;
                 }
             }
-            "architect/flows" => {
+            Write::Locked => {
                 let put = overlay(spec, &before, &body);
                 self.put_flow(&id, &path, &put).await?;
             }
@@ -580,8 +580,8 @@ impl<R: Remote> Ctx<R> {
                     body["version"] = v.clone();
                 }
                 let id = before["id"].as_str().unwrap_or_default().to_string();
-                match kind.as_str() {
-                    "routing/skills" | "routing/languages" => {
+                match spec.write {
+                    Write::CreateOnly | Write::CreateOnlyDivision => {
                         if let Some(d) = before.pointer("/division/id") {
                             self.remote
                                 .send("PATCH", path, Some(&json!({"divisionId": d})))
@@ -589,7 +589,7 @@ impl<R: Remote> Ctx<R> {
                                 .map_err(err)?;
                         }
                     }
-                    "architect/flows" => self.put_flow(&id, path, &body).await?,
+                    Write::Locked => self.put_flow(&id, path, &body).await?,
                     _ => {
                         self.remote
                             .send("PUT", path, Some(&body))

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gcops_model::canonical::to_canonical_string;
-use gcops_model::catalog::{Catalog, KeySpec};
+use gcops_model::catalog::{Catalog, KeySpec, KindSpec, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -164,66 +164,45 @@ fn walk_diff(a: &Value, b: &Value, at: String, out: &mut Vec<FieldChange>) {
     }
 }
 
-/// Kinds whose PUT needs the current `version` (a GET first).
-fn versioned(kind: &str) -> bool {
-    matches!(
-        kind,
-        "administration/org-settings"
-            | "architect/schedules"
-            | "architect/schedule-groups"
-            | "telephony/certificate-authorities"
-            | "telephony/trunks"
-            | "telephony/sip-domains"
-    )
-}
-
+/// Requests an operation is expected to take, from the kind's write semantics and
+/// sub-resource in the catalog (the model apply follows).
 fn requests_for(
     action: Action,
-    kind: &str,
+    spec: &KindSpec,
     desired: Option<&Value>,
     changes: &[FieldChange],
 ) -> (u64, Option<String>) {
-    let wrapups = |v: Option<&Value>| {
-        v.and_then(|v| v["wrapupCodes"].as_array())
-            .map_or(0, Vec::len) as u64
+    let items = |v: Option<&Value>, field: &str| {
+        v.and_then(|v| v[field].as_array()).map_or(0, Vec::len) as u64
     };
-    let routes = |v: Option<&Value>| {
-        v.and_then(|v| v["outboundRoutes"].as_array())
-            .map_or(0, Vec::len) as u64
-    };
-    match (action, kind) {
+    // A new parent's sub-resources: one call per 100 references, or one per embedded item.
+    let sub_create = spec.sub.map_or(0, |sub| {
+        let n = items(desired, sub.field);
+        if sub.as_refs { n.div_ceil(100) } else { n }
+    });
+    // A changed parent's sub-resources: one list, then one call per changed entry.
+    let sub_update = spec.sub.map_or(0, |sub| {
+        let prefix = format!("/{}", sub.field);
+        let changed = changes
+            .iter()
+            .filter(|c| c.pointer.starts_with(&prefix))
+            .count() as u64;
+        if changed == 0 { 0 } else { 1 + changed }
+    });
+    match (action, spec.write) {
         (Action::Delete, _) => (1, None),
-        (Action::Create, "routing/queues") => (1 + wrapups(desired).div_ceil(100), None),
-        (Action::Create, "telephony/sip-domains") => (1 + routes(desired), None),
-        (Action::Create, "telephony/trunks") => {
-            (2, Some("created from its metabase template".into()))
+        (Action::Create, Write::FromTemplate) => (2 + sub_create, Some("created from its metabase template".into())),
+        (Action::Create, _) => (1 + sub_create, None),
+        (Action::Update, Write::CreateOnlyDivision) if changes.iter().all(|c| c.pointer.starts_with("/division")) => {
+            (2, Some("division moved with PATCH".into()))
         }
-        (Action::Create, _) => (1, None),
-        (Action::Update, "routing/skills" | "routing/languages") => {
-            let only_division = changes.iter().all(|c| c.pointer.starts_with("/division"));
-            if only_division {
-                (1, Some("division moved with PATCH".into()))
-            } else {
-                (2, Some("this kind cannot be renamed or edited in place: apply creates the new object and (with --allow-delete) deletes the old one".into()))
-            }
-        }
-        (Action::Update, "architect/flows") => (3, Some("checkout, PUT, unlock".into())),
-        (Action::Update, k) => {
-            let mut n = if versioned(k) { 2 } else { 1 };
-            if k == "routing/queues" {
-                n += changes
-                    .iter()
-                    .filter(|c| c.pointer.starts_with("/wrapupCodes"))
-                    .count() as u64;
-            }
-            if k == "telephony/sip-domains" {
-                n += 2 * changes
-                    .iter()
-                    .filter(|c| c.pointer.starts_with("/outboundRoutes"))
-                    .count() as u64;
-            }
-            (n, None)
-        }
+        (Action::Update, Write::CreateOnly | Write::CreateOnlyDivision) => (
+            0,
+            Some("this kind has no update: apply refuses the change; rename it instead (a create plus a delete)".into()),
+        ),
+        // Every update reads the live object first (its version, and the fields gcops leaves alone).
+        (Action::Update, Write::Locked) => (4 + sub_update, Some("checkout, PUT, unlock".into())),
+        (Action::Update, _) => (2 + sub_update, None),
     }
 }
 
@@ -275,6 +254,9 @@ pub fn plan(
     let mut unchanged = 0;
     for report in &live.kinds {
         let kind = report.kind.as_str();
+        let Some(spec) = catalog.get(kind) else {
+            continue;
+        };
         let live_objs: BTreeMap<&str, &Value> = report
             .normalized
             .iter()
@@ -293,7 +275,7 @@ pub fn plan(
                     unchanged += 1;
                 }
                 None => {
-                    let (requests, note) = requests_for(Action::Create, kind, Some(d), &[]);
+                    let (requests, note) = requests_for(Action::Create, spec, Some(d), &[]);
                     ops.push(Operation {
                         action: Action::Create,
                         kind: kind.into(),
@@ -311,7 +293,7 @@ pub fn plan(
                         unchanged += 1;
                         continue;
                     }
-                    let (requests, note) = requests_for(Action::Update, kind, Some(d), &changes);
+                    let (requests, note) = requests_for(Action::Update, spec, Some(d), &changes);
                     let precondition = Some(fnv_hex(&to_canonical_string(l)));
                     ops.push(Operation {
                         action: Action::Update,

@@ -90,6 +90,23 @@ pub struct SubSpec {
     pub as_refs: bool,
 }
 
+/// How a kind is written (DESIGN.md §3 write semantics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// POST creates; an update is a full PUT of the live object overlaid with the desired one
+    /// (which carries the live `version` where the kind has one).
+    Put,
+    /// No PUT: created with `{name, divisionId}`, only the division moves (PATCH `{divisionId}`);
+    /// a rename is a create plus a delete (skills).
+    CreateOnlyDivision,
+    /// No update at all: a change is a create plus a delete (languages).
+    CreateOnly,
+    /// PUT needs the caller's lock: checkout, PUT, unlock (flows).
+    Locked,
+    /// Created from the metabase's template (`…/template?trunkMetabaseId=`), then PUT (trunks).
+    FromTemplate,
+}
+
 /// One kind.
 #[derive(Debug, Clone)]
 pub struct KindSpec {
@@ -121,6 +138,7 @@ pub struct KindSpec {
     pub model: &'static str,
     /// Natural keys of built-in objects every org has (looked up, never in the repository).
     pub builtin_keys: &'static [&'static str],
+    pub write: Write,
 }
 
 /// Lookup-only targets (`ext:…`) that apply resolves by listing them: (target, list path).
@@ -276,6 +294,7 @@ impl Catalog {
                 hook: None,
                 model: "Organization",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: DIVISIONS,
@@ -295,6 +314,7 @@ impl Catalog {
                 hook: None,
                 model: "AuthzDivision",
                 builtin_keys: &["Home"],
+                write: Write::Put,
             },
             KindSpec {
                 id: SKILLS,
@@ -314,6 +334,7 @@ impl Catalog {
                 hook: None,
                 model: "RoutingSkill",
                 builtin_keys: &[],
+                write: Write::CreateOnlyDivision,
             },
             KindSpec {
                 id: "routing/languages",
@@ -333,6 +354,7 @@ impl Catalog {
                 hook: None,
                 model: "Language",
                 builtin_keys: &[],
+                write: Write::CreateOnly,
             },
             KindSpec {
                 id: "routing/wrapup-codes",
@@ -352,6 +374,7 @@ impl Catalog {
                 hook: None,
                 model: "WrapupCode",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: "architect/schedules",
@@ -371,6 +394,7 @@ impl Catalog {
                 hook: None,
                 model: "Schedule",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: "architect/schedule-groups",
@@ -408,6 +432,7 @@ impl Catalog {
                 hook: None,
                 model: "ScheduleGroup",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: FLOWS,
@@ -449,6 +474,7 @@ impl Catalog {
                     "INQUEUECALL/Default In-Queue Flow",
                     "VOICEMAIL/Default Voicemail Flow",
                 ],
+                write: Write::Locked,
             },
             KindSpec {
                 id: "telephony/certificate-authorities",
@@ -471,6 +497,7 @@ impl Catalog {
                 hook: None,
                 model: "DomainCertificateAuthority",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: SITES,
@@ -513,6 +540,7 @@ impl Catalog {
                 hook: None,
                 model: "Site",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: "telephony/sip-domains#outbound-routes",
@@ -538,6 +566,7 @@ impl Catalog {
                 hook: None,
                 model: "OutboundRouteBase",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: "telephony/trunks",
@@ -561,6 +590,7 @@ impl Catalog {
                 hook: Some(trunk_properties),
                 model: "TrunkBase",
                 builtin_keys: &[],
+                write: Write::FromTemplate,
             },
             KindSpec {
                 id: QUEUES,
@@ -717,6 +747,7 @@ impl Catalog {
                 hook: None,
                 model: "Queue",
                 builtin_keys: &[],
+                write: Write::Put,
             },
             KindSpec {
                 id: "routing/queues#wrapup-codes",
@@ -736,6 +767,7 @@ impl Catalog {
                 hook: None,
                 model: "WrapupCode",
                 builtin_keys: &[],
+                write: Write::Put,
             },
         ];
         Catalog { kinds }

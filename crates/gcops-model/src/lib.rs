@@ -12,7 +12,7 @@ pub mod remote;
 pub mod time;
 pub mod x509;
 
-pub use catalog::{Catalog, KindSpec, Paging, RefRule, Shape};
+pub use catalog::{Catalog, KindSpec, Paging, RefRule, Shape, Write};
 pub use idmap::IdMap;
 pub use ignore::IgnoreRule;
 pub use remote::{Remote, RemoteError};
