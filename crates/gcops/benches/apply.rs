@@ -8,11 +8,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use gcops_client::{Client, ClientConfig, Limits, Secret};
 use gcops_emulator::{Emulator, RateLimits, SeedSize};
 use gcops_engine::apply::{ApplyOptions, Journal};
 use gcops_engine::{ExportOptions, NoProgress};
-use gcops_model::catalog::{Catalog, RefRule, Shape};
 use serde_json::Value;
 
 struct Discard;
@@ -22,21 +20,9 @@ impl Journal for Discard {
     }
 }
 
-fn client(emu: &gcops_emulator::EmulatorHandle, org: &str, scale: f64) -> Client {
-    let c = emu.credentials(org).unwrap();
-    let mut cfg = ClientConfig::new(
-        emu.base_url(),
-        emu.base_url(),
-        &c.client_id,
-        Secret::new(c.client_secret),
-    );
-    cfg.limits = Limits {
-        token_per_minute: 300,
-        client_per_minute: 3000,
-        time_scale: scale,
-    };
-    Client::new(cfg).unwrap()
-}
+#[path = "shared.rs"]
+mod shared;
+use shared::client;
 
 fn main() {
     let scale: f64 = std::env::var("GCOPS_BENCH_TIME_SCALE")
@@ -58,18 +44,7 @@ fn main() {
             .start()
             .await
             .unwrap();
-        let catalog = Catalog::builtin()
-            .with_rules(&[(
-                "telephony/trunks".to_string(),
-                RefRule {
-                    path: "/properties/trunk_transport_tls_caCertificateIds/value/instance/*"
-                        .into(),
-                    target: "telephony/certificate-authorities".into(),
-                    shape: Shape::Id,
-                    optional: true,
-                },
-            )])
-            .unwrap();
+        let catalog = shared::emulator_catalog();
         // Desired state: dev as export writes it.
         let dev = client(&emu, "dev", scale);
         let exported = gcops_engine::export(

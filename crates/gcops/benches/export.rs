@@ -10,13 +10,15 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use gcops_client::{Client, ClientConfig, Limits, Secret};
 use gcops_emulator::{Emulator, RateLimits, SeedSize};
 use gcops_engine::normalize::{Index, normalize};
 use gcops_engine::{ExportOptions, NoProgress};
 use gcops_model::canonical::to_canonical_string;
-use gcops_model::catalog::{Catalog, RefRule, Shape};
+use gcops_model::catalog::Catalog;
 use serde_json::{Value, json};
+
+#[path = "shared.rs"]
+mod shared;
 
 fn main() {
     let scale: f64 = std::env::var("GCOPS_BENCH_TIME_SCALE")
@@ -42,31 +44,9 @@ async fn export_large(scale: f64) {
         .start()
         .await
         .unwrap();
-    let creds = emu.credentials("dev").unwrap();
-    let mut cfg = ClientConfig::new(
-        emu.base_url(),
-        emu.base_url(),
-        &creds.client_id,
-        Secret::new(creds.client_secret),
-    );
-    cfg.limits = Limits {
-        token_per_minute: 300,
-        client_per_minute: 3000,
-        time_scale: scale,
-    };
-    let pool = cfg.token_pool as f64;
-    let client = Client::new(cfg).unwrap();
-    let catalog = Catalog::builtin()
-        .with_rules(&[(
-            "telephony/trunks".to_string(),
-            RefRule {
-                path: "/properties/trunk_transport_tls_caCertificateIds/value/instance/*".into(),
-                target: "telephony/certificate-authorities".into(),
-                shape: Shape::Id,
-                optional: true,
-            },
-        )])
-        .unwrap();
+    let client = shared::client(&emu, "dev", scale);
+    let pool = client.config().token_pool as f64;
+    let catalog = shared::emulator_catalog();
     let opts = ExportOptions {
         env: "dev".into(),
         ..ExportOptions::default()

@@ -23,17 +23,10 @@ fn apply(repo: &std::path::Path, env: &str, extra: &[&str]) -> (i32, Value, Stri
 }
 
 fn plan_ops(repo: &std::path::Path, env: &str) -> Vec<Value> {
-    let (_, out, _) = run(&[
-        "plan",
-        "--env",
-        env,
-        "--format",
-        "json",
-        "--repo",
-        repo.to_str().unwrap(),
-    ]);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    v["operations"].as_array().unwrap().clone()
+    plan(repo, env, &[]).1["operations"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn domains(repo: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {

@@ -171,3 +171,21 @@ pub async fn admin(served: &Served, method: reqwest::Method, path: &str, body: V
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.json().await.unwrap()
 }
+
+/// `gcops plan --env ENV --format json`; returns (exit code, the report, stderr).
+pub fn plan(repo: &std::path::Path, env: &str, extra: &[&str]) -> (i32, Value, String) {
+    let mut args = vec![
+        "plan",
+        "--env",
+        env,
+        "--format",
+        "json",
+        "--repo",
+        repo.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("plan printed no JSON ({e}):\n{out}\n{err}"));
+    (code, v, err)
+}

@@ -4,23 +4,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn plan(repo: &std::path::Path, env: &str, extra: &[&str]) -> (i32, Value, String) {
-    let mut args = vec![
-        "plan",
-        "--env",
-        env,
-        "--format",
-        "json",
-        "--repo",
-        repo.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let (code, out, err) = run(&args);
-    let v = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("plan printed no JSON ({e}):\n{out}\n{err}"));
-    (code, v, err)
-}
-
 fn write_queues(repo: &std::path::Path, f: impl FnOnce(&mut Vec<Value>)) {
     let path = repo.join("domains/routing/queues.json");
     let mut q: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
